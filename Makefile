@@ -1,0 +1,44 @@
+# Silver College: the two commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+FLASK := $(BIN)/flask --app wsgi
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: install demo serve test test-sqlite test-postgres services browser lint bench
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+serve: install
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Start PostgreSQL and Redis when they are installed but stopped; install chromium for browser tests.
+services:
+	bash tests/services.sh
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+
+# The whole suite on SQLite, then the data layer again on PostgreSQL.
+test: install services browser
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+	SILVER_TEST_DATABASE=postgresql SILVER_PG_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider tests/college
+
+lint: install
+	$(BIN)/ruff check college scheduler tests bench wsgi.py
+
+bench: install
+	$(BIN)/python bench/solver_bench.py

@@ -1,0 +1,69 @@
+"""Accounts: one per phone number, with a role; coordinators are tied to their sites."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from college.extensions import db
+
+
+class Role(enum.StrEnum):
+    LEARNER = "learner"
+    PROXY = "proxy"
+    TEACHER = "teacher"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+coordinator_sites = sa.Table(
+    "coordinator_site",
+    db.metadata,
+    sa.Column("account_id", sa.ForeignKey("account.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("site_id", sa.ForeignKey("site.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Account(UserMixin, db.Model):
+    __tablename__ = "account"
+    __table_args__ = (sa.CheckConstraint("length(phone) >= 5", name="phone_length"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    display_name: Mapped[str] = mapped_column(sa.String(80))
+    role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=20,
+                                               values_callable=lambda e: [m.value for m in e]))
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    learner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("learner.id", ondelete="SET NULL"), unique=True)
+    teacher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teacher.id", ondelete="SET NULL"), unique=True)
+
+    learner: Mapped[Learner | None] = relationship(foreign_keys=[learner_id])  # noqa: F821
+    teacher: Mapped[Teacher | None] = relationship(foreign_keys=[teacher_id])  # noqa: F821
+    sites: Mapped[list[Site]] = relationship(secondary=coordinator_sites)  # noqa: F821
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: a disabled account cannot log in
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def coordinates_site(self, site_id: int) -> bool:
+        return any(site.id == site_id for site in self.sites)
+
+    def __repr__(self) -> str:
+        return f"<Account {self.phone} {self.role}>"

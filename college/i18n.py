@@ -1,0 +1,77 @@
+"""Languages: Simplified Chinese first, English too; dates written the way learners read them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+LANGUAGE_NAMES = {"zh_Hans_CN": "中文", "en": "English"}
+WEEKDAYS_ZH = "一二三四五六日"
+DAY_CODES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAY_NAMES = {
+    "zh": dict(zip(DAY_CODES, ["周一", "周二", "周三", "周四", "周五", "周六", "周日"], strict=True)),
+    "en": dict(zip(DAY_CODES, ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], strict=True)),
+}
+
+
+def compile_catalogs() -> None:
+    """Compile each messages.po to messages.mo when the .mo is missing or older."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        tmp = mo_path.with_suffix(".mo.tmp")
+        with tmp.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        tmp.replace(mo_path)
+
+
+def select_locale() -> str:
+    languages = ["zh_Hans_CN", "en"]
+    wanted = request.args.get("lang") or session.get("lang")
+    if wanted in languages:
+        return wanted
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return "zh_Hans_CN"
+
+
+def is_chinese() -> bool:
+    return str(get_locale()).startswith("zh")
+
+
+def format_day(value: date | None) -> str:
+    """2027年3月2日 周二 in Chinese, Tue 2 Mar 2027 in English."""
+    if value is None:
+        return ""
+    if is_chinese():
+        return f"{value.year}年{value.month}月{value.day}日 周{WEEKDAYS_ZH[value.weekday()]}"
+    return value.strftime("%a %-d %b %Y")
+
+
+def format_slot(slot: str | None) -> str:
+    """"mon:am1" as 周一 am1 / Mon am1."""
+    if not slot or ":" not in slot:
+        return slot or ""
+    day, period = slot.split(":", 1)
+    names = DAY_NAMES["zh" if is_chinese() else "en"]
+    return f"{names.get(day, day)} {period}"
+
+
+def init_app(app: Flask, babel) -> None:
+    compile_catalogs()
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["slot"] = format_slot
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

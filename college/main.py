@@ -1,0 +1,17 @@
+"""The home page: where each kind of user starts."""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from college.auth.models import Role
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if current_user.has_role(Role.ADMIN, Role.COORDINATOR):
+        return redirect(url_for("admin.dashboard"))
+    return render_template("home.html")

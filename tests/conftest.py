@@ -1,0 +1,90 @@
+"""Fixtures shared by the whole suite.
+
+The data layer runs on SQLite by default and on PostgreSQL when SILVER_TEST_DATABASE=postgresql
+(`make test` does both). The PostgreSQL run creates its own throwaway database and drops it at
+the end; it fails, never skips, when the server cannot be reached.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from college import create_app
+from college.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKEND = os.environ.get("SILVER_TEST_DATABASE", "sqlite")
+
+
+def _postgres_database() -> tuple[str, callable]:
+    admin_url = os.environ.get("SILVER_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    name = f"silver_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        with engine.connect() as conn:
+            conn.execute(sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"),
+                {"n": name})
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        engine.dispose()
+
+    return url, drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """One database for the session, its schema built by the Alembic migrations."""
+    if BACKEND == "postgresql":
+        url, drop = _postgres_database()
+    else:
+        url, drop = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db"), (lambda: None)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+    yield url
+    drop()
+
+
+def _empty_all_tables() -> None:
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test",
+        "SERVER_NAME": None,
+    })
+    with app.app_context():
+        _empty_all_tables()
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
