@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_request_checks(app)
     register_commands(app)
     return app
 
@@ -73,6 +74,19 @@ def register_errorhandlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, render_error)
+
+
+def register_request_checks(app: Flask) -> None:
+    from flask import abort, request
+
+    @app.before_request
+    def refuse_nul_characters():
+        # No keyboard types a NUL; PostgreSQL refuses it in text, so answer 400, not 500.
+        values = list(request.args.values())
+        if request.method == "POST" and request.mimetype != "multipart/form-data":
+            values += list(request.form.values())
+        if any("\x00" in value for value in values) or "\x00" in request.path:
+            abort(400)
 
 
 def register_commands(app: Flask) -> None:

@@ -11,7 +11,12 @@ from flask import Flask, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def translation_directories() -> list[Path]:
+    """college/translations and each domain's own <domain>/translations, merged by Flask-Babel."""
+    return sorted(p for p in PACKAGE.glob("**/translations") if p.is_dir())
 LANGUAGE_NAMES = {"zh_Hans_CN": "中文", "en": "English"}
 WEEKDAYS_ZH = "一二三四五六日"
 DAY_CODES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -23,7 +28,7 @@ DAY_NAMES = {
 
 def compile_catalogs() -> None:
     """Compile each messages.po to messages.mo when the .mo is missing or older."""
-    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+    for po_path in (p for d in translation_directories() for p in d.glob("*/LC_MESSAGES/messages.po")):
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
@@ -69,7 +74,8 @@ def format_slot(slot: str | None) -> str:
 
 def init_app(app: Flask, babel) -> None:
     compile_catalogs()
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES",
+                          ";".join(str(d) for d in translation_directories()))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["slot"] = format_slot

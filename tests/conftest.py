@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from college import create_app
 from college.extensions import db
@@ -40,13 +41,17 @@ def _postgres_database() -> tuple[str, callable]:
     return url, drop
 
 
+def empty_database(directory: Path) -> tuple[str, callable]:
+    """A new empty database on the backend under test: (url, drop)."""
+    if BACKEND == "postgresql":
+        return _postgres_database()
+    return "sqlite:///" + str(directory / f"{uuid.uuid4().hex[:8]}.db"), (lambda: None)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     """One database for the session, its schema built by the Alembic migrations."""
-    if BACKEND == "postgresql":
-        url, drop = _postgres_database()
-    else:
-        url, drop = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db"), (lambda: None)
+    url, drop = empty_database(tmp_path_factory.mktemp("db"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with app.app_context():
         from flask_migrate import upgrade
@@ -80,8 +85,21 @@ def app(database_url, tmp_path):
         db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (own `g`, own session), as in production.
+
+    Without this the test's app context would be reused by every request, so Flask-Login's
+    and Flask-Babel's per-request caches would leak from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
