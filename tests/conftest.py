@@ -64,6 +64,10 @@ def database_url(tmp_path_factory) -> str:
 
 def _empty_all_tables() -> None:
     with db.engine.begin() as conn:
+        for table in db.metadata.sorted_tables:  # self-references (area tree, prerequisites) first
+            for fk in table.foreign_keys:
+                if fk.column.table is table and fk.parent.nullable:
+                    conn.execute(table.update().values({fk.parent.name: None}))
         for table in reversed(db.metadata.sorted_tables):
             conn.execute(table.delete())
 
