@@ -54,6 +54,15 @@ class RecordPages:
     allowed: Callable | None = None                       # (obj or None, account, values) -> bool
     options: Callable | None = None                       # query options for the list (eager loads)
     extra_actions: list = field(default_factory=list)     # (label, endpoint) buttons on the list page
+    delete_roles: tuple | None = None                     # who may delete (default: `roles`)
+
+    def may_create(self, account) -> bool:
+        return account.role in self.roles and (self.allowed is None or self.allowed(None, account, None))
+
+    def may_delete(self, obj, account) -> bool:
+        if account.role not in (self.delete_roles or self.roles):
+            return False
+        return self.allowed is None or self.allowed(obj, account, None)
 
     def values(self, form) -> dict:
         if self.form_values:
@@ -142,6 +151,8 @@ def register_pages(bp: Blueprint, pages: RecordPages) -> None:
 
     @guard
     def new_view():
+        if not pages.may_create(current_user):
+            abort(403)
         form = pages.form()
         if form.validate_on_submit():
             values = pages.values(form)
@@ -174,6 +185,8 @@ def register_pages(bp: Blueprint, pages: RecordPages) -> None:
         from flask_wtf import FlaskForm
 
         obj = load(record_id)
+        if not pages.may_delete(obj, current_user):
+            abort(403)
         form = FlaskForm()
         if not form.validate_on_submit():
             abort(400)

@@ -104,7 +104,7 @@ register_pages(bp, RecordPages(
     search=[Site.code, Site.name, Site.address], order_by=[Site.code],
     roles=(Role.ADMIN, Role.COORDINATOR),
     scope=lambda q, a: q if a.has_role(Role.ADMIN) else q.where(Site.id.in_(_own_site_ids(a))),
-    allowed=may_edit_site_record, form_values=_form_values,
+    allowed=may_edit_site_record, form_values=_form_values, delete_roles=(Role.ADMIN,),
     options=lambda: [joinedload(Site.area), selectinload(Site.rooms)],
 ))
 

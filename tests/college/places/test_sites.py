@@ -131,3 +131,16 @@ def test_coordinator_sees_and_edits_own_sites_only_and_cannot_add_or_delete(clie
     assert db.session.get(Site, own.id).name == "甲之家新址"
     assert db.session.get(Site, other.id).code == "S02"
     assert _count() == 2
+
+
+def test_coordinator_is_not_offered_add_or_delete_buttons_for_sites(client):
+    own = f.site("S01", "甲")
+    coordinator = f.account("13900000002", Role.COORDINATOR, "站长", sites=[own])
+    db.session.commit()
+    f.login(client, coordinator)
+    html = client.get("/admin/sites/").get_data(as_text=True)
+    assert "甲" in html
+    assert "/admin/sites/new" not in html and f"/admin/sites/{own.id}/delete" not in html
+    assert f"/admin/sites/{own.id}/edit" in html
+    rooms = client.get("/admin/rooms/").get_data(as_text=True)
+    assert "/admin/rooms/new" in rooms
