@@ -1,0 +1,135 @@
+"""The college's data for one term as a timetable problem in the shared format.
+
+`build_problem(term)` reads the database and returns a dict in the format of
+`spec/timetable-format.md` (`senior-college-timetable/1`), ready for `scheduler.solve` or
+for export to the command line. Ids in the problem are the records' codes (sites, teachers,
+subjects, children groups, sections) and `R<id>` for rooms, so a solution maps back.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from college.catalog.models import DAYS, Course, Section, SectionStatus, Term
+from college.extensions import db
+from college.people.models import ChildrenGroup, Teacher
+from college.places.models import Room, Site
+
+PROBLEM_FORMAT = "senior-college-timetable/1"
+
+
+@dataclass(frozen=True)
+class TravelSettings:
+    """Straight-line distance × detour at a city speed, plus a fixed minimum for any move."""
+
+    detour: float = 1.4
+    speed_kmh: float = 18.0
+    minimum_minutes: int = 10
+
+
+def distance_km(a: Site, b: Site) -> float | None:
+    """Great-circle distance between two sites, or None when one has no coordinates."""
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def travel_minutes(a: Site, b: Site, settings: TravelSettings = TravelSettings()) -> int | None:
+    """Minutes from a to b; 0 for the same site; None (unreachable) without coordinates."""
+    if a.id == b.id:
+        return 0
+    km = distance_km(a, b)
+    if km is None:
+        return None
+    return settings.minimum_minutes + math.ceil(km * settings.detour / settings.speed_kmh * 60)
+
+
+def room_id(room: Room) -> str:
+    return f"R{room.id}"
+
+
+def slot_list(term: Term) -> list[str]:
+    return [f"{day}:{period.code}" for day in DAYS for period in term.periods]
+
+
+def _closed_slots(site: Site, term: Term, slots: list[str]) -> list[str]:
+    """Slots outside the site's opening times; every slot when a closure spans the whole term."""
+    if any(c.first_day <= term.first_day and c.last_day >= term.last_day for c in site.closures):
+        return list(slots)
+    if site.open_slots is None:
+        return []
+    open_ = set(site.open_slots)
+    return [s for s in slots if s not in open_]
+
+
+def _known(slots: list[str] | None, valid: set[str]) -> list[str] | None:
+    """Keep only slots of this term's grid (a teacher's grid may name periods the term lacks)."""
+    if slots is None:
+        return None
+    return [s for s in slots if s in valid]
+
+
+def build_problem(term: Term, *, travel: TravelSettings = TravelSettings()) -> dict:
+    """The term's timetable problem: every section not cancelled, with what it may use."""
+    slots = slot_list(term)
+    valid = set(slots)
+    sections = list(db.session.scalars(
+        sa.select(Section)
+        .where(Section.term_id == term.id, Section.status != SectionStatus.CANCELLED)
+        .options(selectinload(Section.sites), selectinload(Section.course).selectinload(Course.subject),
+                 selectinload(Section.teacher), selectinload(Section.children_group))
+        .order_by(Section.code)))
+    sites = list(db.session.scalars(
+        sa.select(Site).options(selectinload(Site.closures)).order_by(Site.code)))
+    rooms = list(db.session.scalars(sa.select(Room).join(Room.site).order_by(Site.code, Room.name)))
+    teachers = list(db.session.scalars(
+        sa.select(Teacher).options(selectinload(Teacher.subjects)).order_by(Teacher.code)))
+    groups = list(db.session.scalars(
+        sa.select(ChildrenGroup).options(selectinload(ChildrenGroup.sites)).order_by(ChildrenGroup.code)))
+
+    travel_table: dict[str, dict[str, int]] = {}
+    for a in sites:
+        row = {}
+        for b in sites:
+            minutes = travel_minutes(a, b, travel)
+            if minutes is not None and a.id != b.id:
+                row[b.code] = minutes
+        if row:
+            travel_table[a.code] = row
+
+    return {
+        "format": PROBLEM_FORMAT,
+        "name": term.name,
+        "days": list(DAYS),
+        "periods": [{"id": p.code, "start": p.start.strftime("%H:%M"), "end": p.end.strftime("%H:%M"),
+                     "penalty": p.penalty} for p in term.periods],
+        "sites": [{"id": s.code, "name": s.name, "child_safe": s.child_safe,
+                   "closed": _closed_slots(s, term, slots)} for s in sites],
+        "travel_minutes": travel_table,
+        "rooms": [{"id": room_id(r), "site": r.site.code, "capacity": r.seats,
+                   "features": sorted(r.features)}
+                  for r in rooms],
+        "teachers": [{"id": t.code, "subjects": [s.code for s in t.subjects],
+                      "available": _known(t.available or [], valid),
+                      "preferred": _known(t.preferred or [], valid),
+                      "max_meetings": t.max_meetings, "max_sites_per_day": t.max_sites_per_day,
+                      "intergenerational": t.intergenerational} for t in teachers],
+        "children_groups": [{"id": g.code, "size": g.size, "available": _known(g.available or [], valid),
+                             "sites": [s.code for s in g.sites]} for g in groups],
+        "sections": [{"id": c.code, "subject": c.course.subject.code, "meetings": c.course.meetings_per_week,
+                      "size": c.seats, "sites": [s.code for s in c.sites], "features": list(c.course.features),
+                      "teacher": c.teacher.code if c.teacher else None,
+                      "children_group": c.children_group.code if c.children_group else None,
+                      "min_days_apart": c.min_days_apart, "allowed": _known(c.allowed_slots, valid)}
+                     for c in sections],
+        "conflicts": [],
+        "locked": [],
+        "reference": None,
+        "allow_unassigned": False,
+    }
