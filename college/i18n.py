@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -42,6 +42,8 @@ def compile_catalogs() -> None:
 
 def select_locale() -> str:
     languages = ["zh_Hans_CN", "en"]
+    if not has_request_context():   # CLI commands and operations called outside a request
+        return "zh_Hans_CN"
     wanted = request.args.get("lang") or session.get("lang")
     if wanted in languages:
         return wanted

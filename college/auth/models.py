@@ -65,5 +65,8 @@ class Account(UserMixin, db.Model):
     def coordinates_site(self, site_id: int) -> bool:
         return any(site.id == site_id for site in self.sites)
 
+    def __str__(self) -> str:
+        return f"{self.display_name} {self.phone}"
+
     def __repr__(self) -> str:
         return f"<Account {self.phone} {self.role}>"

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from college.auth.forms import LoginForm
 from college.auth.models import Account
+from college.auth.operations import normalise_phone
 from college.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -20,10 +21,6 @@ login_manager.login_message = None
 @login_manager.user_loader
 def load_account(account_id: str) -> Account | None:
     return db.session.get(Account, int(account_id))
-
-
-def normalise_phone(phone: str) -> str:
-    return "".join(ch for ch in phone if ch.isdigit() or ch == "+")
 
 
 @bp.route("/login", methods=["GET", "POST"])
