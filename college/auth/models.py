@@ -8,9 +8,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from college.extensions import db
+
+
+def hash_password(password: str) -> str:
+    """A salted hash with the configured method (scrypt unless PASSWORD_HASH_METHOD says otherwise)."""
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
 
 class Role(enum.StrEnum):
@@ -54,7 +60,7 @@ class Account(UserMixin, db.Model):
         return self.active
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -6,10 +6,9 @@ import unicodedata
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from werkzeug.security import generate_password_hash
 
 from college.audit.operations import log_change
-from college.auth.models import Account, Role
+from college.auth.models import Account, Role, hash_password
 from college.extensions import db
 from college.records import RecordError, create_record, delete_record, update_record
 
@@ -142,7 +141,7 @@ def create_account(values: dict, actor) -> Account:
     password_hash = values.pop("password_hash", None)
     _check_account(values, None, actor)
     if password_hash is None:
-        password_hash = generate_password_hash(check_password(password))
+        password_hash = hash_password(check_password(password))
     values["password_hash"] = password_hash
     values.setdefault("active", True)
     return create_record(Account, values, actor, summary=_summary(values))
@@ -169,7 +168,7 @@ def delete_account(account: Account, actor) -> None:
 
 def set_password(account: Account, password: str, actor) -> Account:
     """Set a new password (hashed); the audit log says only that it changed."""
-    account.password_hash = generate_password_hash(check_password(password))
+    account.password_hash = hash_password(check_password(password))
     db.session.flush()
     log_change(actor, "update", "account", account.id, _summary({}, account), {"password": ["", "changed"]})
     return account

@@ -45,3 +45,13 @@ def test_language_switch_turns_the_login_page_to_english_and_back(client):
     assert "The phone number or the password is not right" in wrong
     client.get("/lang/zh_Hans_CN")
     assert "登录" in client.get("/login").get_data(as_text=True)
+
+
+def test_passwords_are_hashed_with_scrypt_outside_tests(app):
+    from college.auth.models import hash_password
+
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"
+    hashed = hash_password("a-long-secret")
+    assert hashed.startswith("scrypt:") and "a-long-secret" not in hashed
+    del app.config["PASSWORD_HASH_METHOD"]
+    assert hash_password("another-secret").startswith("scrypt:")
