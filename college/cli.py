@@ -41,9 +41,8 @@ def stats() -> None:
 
 
 def register(app: Flask) -> None:
+    import college.bulk.cli  # noqa: F401  (adds `flask college import` and `export`)
+    from college.demo.cli import demo_cli
+
     app.cli.add_command(college_cli)
-    try:
-        from college.demo.cli import demo_cli
-    except ImportError:  # the demo loader is optional until it is written
-        return
     app.cli.add_command(demo_cli)
