@@ -54,12 +54,13 @@ def register_blueprints(app: Flask) -> None:
     from college.admin.routes import bp as admin_bp
     from college.audit.routes import bp as audit_bp
     from college.auth.routes import bp as auth_bp
+    from college.bulk.routes import bp as bulk_bp
     from college.catalog.routes import bp as catalog_bp
     from college.main import bp as main_bp
     from college.people.routes import bp as people_bp
     from college.places.routes import bp as places_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, audit_bp, places_bp, people_bp, catalog_bp):
+    for bp in (main_bp, auth_bp, admin_bp, audit_bp, places_bp, people_bp, catalog_bp, bulk_bp):
         app.register_blueprint(bp)
 
 

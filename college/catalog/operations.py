@@ -24,14 +24,12 @@ from college.catalog.models import (
     Subject,
     Term,
 )
+from college.checks import current, text, unique
 from college.extensions import db
 from college.places.models import Site
 from college.places.operations import (
     CODE_PATTERN,
     PERIOD_CODE,
-    _current,
-    _text,
-    _unique,
     check_features,
     check_slots,
 )
@@ -43,7 +41,7 @@ SUBJECT_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
 
 def _int(values: dict, obj, name: str, low: int, high: int, message, *, required: bool = True) -> int | None:
-    value = _current(values, obj, name)
+    value = current(values, obj, name)
     if value is None and not required:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not (low <= value <= high):
@@ -54,9 +52,9 @@ def _int(values: dict, obj, name: str, low: int, high: int, message, *, required
 # Terms ---------------------------------------------------------------------------------------
 
 def _check_term(values: dict, term: Term | None) -> None:
-    name = _text(values, term, "name", _l("Please give the term a name."), 80)
-    _unique(Term, Term.name, name, term, "name", _l("There is already a term called %(name)s.", name=name))
-    first, last = _current(values, term, "first_day"), _current(values, term, "last_day")
+    name = text(values, term, "name", 80, _l("Please give the term a name."))
+    unique(Term, Term.name, name, term, "name", _l("There is already a term called %(name)s.", name=name))
+    first, last = current(values, term, "first_day"), current(values, term, "last_day")
     if not isinstance(first, date):
         raise RecordError("first_day", _l("Please enter a date."))
     if not 2000 <= first.year <= 2100:
@@ -67,7 +65,7 @@ def _check_term(values: dict, term: Term | None) -> None:
         raise RecordError("last_day", _l("The last teaching day cannot be before the first."))
     if (last - first).days >= MAX_TERM_DAYS:
         raise RecordError("last_day", _l("A term lasts at most a year."))
-    opens, closes = _current(values, term, "enrollment_opens"), _current(values, term, "enrollment_closes")
+    opens, closes = current(values, term, "enrollment_opens"), current(values, term, "enrollment_closes")
     if opens is not None and not first - timedelta(days=MAX_TERM_DAYS) <= opens <= last:
         raise RecordError("enrollment_opens", _l("Enrollment opens within a year before the term and before it ends."))
     if closes is not None and closes > last:
@@ -187,7 +185,7 @@ def update_term(term: Term, values: dict, actor) -> Term:
     values = dict(values)
     periods, days = values.pop("periods", None), values.pop("calendar_days", None)
     _check_term(values, term)
-    first, last = _current(values, term, "first_day"), _current(values, term, "last_day")
+    first, last = current(values, term, "first_day"), current(values, term, "last_day")
     if periods is not None:
         periods = _check_periods(periods)
     if days is None:  # the stored days must still fall inside the new dates
@@ -208,13 +206,13 @@ def delete_term(term: Term, actor) -> None:
 # Subjects ------------------------------------------------------------------------------------
 
 def _check_subject(values: dict, subject: Subject | None) -> None:
-    code = _text(values, subject, "code", _l("Please give the subject a code."), 40)
+    code = text(values, subject, "code", 40, _l("Please give the subject a code."))
     if not SUBJECT_CODE.match(code):
         raise RecordError("code", _l("A code has letters, digits, - or _ only, like calligraphy."))
-    _unique(Subject, Subject.code, code, subject, "code",
+    unique(Subject, Subject.code, code, subject, "code",
             _l("Another subject already has the code %(code)s.", code=code))
-    name = _text(values, subject, "name", _l("Please give the subject a name."), 80)
-    _unique(Subject, Subject.name, name, subject, "name", _l("There is already a subject called %(name)s.", name=name))
+    name = text(values, subject, "name", 80, _l("Please give the subject a name."))
+    unique(Subject, Subject.name, name, subject, "name", _l("There is already a subject called %(name)s.", name=name))
 
 
 def create_subject(values: dict, actor) -> Subject:
@@ -237,22 +235,22 @@ def delete_subject(subject: Subject, actor) -> None:
 # Courses -------------------------------------------------------------------------------------
 
 def _check_course(values: dict, course: Course | None) -> None:
-    code = _text(values, course, "code", _l("Please give the course a code."), 20)
+    code = text(values, course, "code", 20, _l("Please give the course a code."))
     if not CODE_PATTERN.match(code):
         raise RecordError("code", _l("A code has letters, digits, - or _ only, like K001."))
-    _unique(Course, Course.code, code, course, "code", _l("Another course already has the code %(code)s.", code=code))
-    subject_id = _current(values, course, "subject_id")
+    unique(Course, Course.code, code, course, "code", _l("Another course already has the code %(code)s.", code=code))
+    subject_id = current(values, course, "subject_id")
     if subject_id is None or db.session.get(Subject, subject_id) is None:
         raise RecordError("subject_id", _l("Choose an existing subject."))
-    name = _text(values, course, "name", _l("Please give the course a name."), 120)
+    name = text(values, course, "name", 120, _l("Please give the course a name."))
     level = _int(values, course, "level", 1, 9, _l("The level is between 1 and 9."))
-    _unique(Course, Course.name, name, course, "name",
+    unique(Course, Course.name, name, course, "name",
             _l("This subject already has a course called %(name)s at this level.", name=name),
             Course.subject_id == subject_id, Course.level == level)
     _int(values, course, "meetings_per_week", 1, 7, _l("Between 1 and 7 meetings a week."))
     _int(values, course, "minutes", 15, 480, _l("Between 15 and 480 minutes."))
     _int(values, course, "seats", 1, 2000, _l("Seats must be between 1 and 2000."))
-    fee = _current(values, course, "fee", Decimal("0"))
+    fee = current(values, course, "fee", Decimal("0"))
     try:
         fee = Decimal(str(fee if fee is not None else "0"))
     except InvalidOperation:
@@ -267,7 +265,7 @@ def _check_course(values: dict, course: Course | None) -> None:
         raise RecordError("max_age", _l("The oldest age cannot be below the youngest."))
     if "features" in values:
         values["features"] = check_features(values["features"])
-    prerequisite_id = _current(values, course, "prerequisite_id")
+    prerequisite_id = current(values, course, "prerequisite_id")
     if prerequisite_id is not None:
         prerequisite = db.session.get(Course, prerequisite_id)
         if prerequisite is None:
@@ -305,28 +303,28 @@ def delete_course(course: Course, actor) -> None:
 def _check_section(values: dict, section: Section | None) -> None:
     from college.people.models import ChildrenGroup, Teacher  # people builds on the catalogue
 
-    code = _text(values, section, "code", _l("Please give the section a code."), 20)
+    code = text(values, section, "code", 20, _l("Please give the section a code."))
     if not CODE_PATTERN.match(code):
         raise RecordError("code", _l("A code has letters, digits, - or _ only, like C001."))
-    term_id = _current(values, section, "term_id")
+    term_id = current(values, section, "term_id")
     term = db.session.get(Term, term_id) if term_id is not None else None
     if term is None:
         raise RecordError("term_id", _l("Choose an existing term."))
-    _unique(Section, Section.code, code, section, "code",
+    unique(Section, Section.code, code, section, "code",
             _l("This term already has a section %(code)s.", code=code), Section.term_id == term_id)
-    course_id = _current(values, section, "course_id")
+    course_id = current(values, section, "course_id")
     course = db.session.get(Course, course_id) if course_id is not None else None
     if course is None:
         raise RecordError("course_id", _l("Choose an existing course."))
     _int(values, section, "seats", 1, 2000, _l("Seats must be between 1 and 2000."))
-    sites = _current(values, section, "sites", [])
+    sites = current(values, section, "sites", [])
     if not sites:
         raise RecordError("sites", _l("Choose at least one site."))
     if not all(isinstance(s, Site) for s in sites):
         raise RecordError("sites", _l("Choose existing sites."))
     if "sites" in values:
         values["sites"] = list(dict.fromkeys(sites))
-    teacher_id = _current(values, section, "teacher_id")
+    teacher_id = current(values, section, "teacher_id")
     if teacher_id is not None:
         teacher = db.session.get(Teacher, teacher_id)
         if teacher is None:
@@ -334,7 +332,7 @@ def _check_section(values: dict, section: Section | None) -> None:
         if course.subject_id not in {s.id for s in teacher.subjects}:
             raise RecordError("teacher_id", _l("%(teacher)s does not teach %(subject)s.",
                                                teacher=teacher.name, subject=course.subject.name))
-    group_id = _current(values, section, "children_group_id")
+    group_id = current(values, section, "children_group_id")
     if group_id is not None:
         group = db.session.get(ChildrenGroup, group_id)
         if group is None:
@@ -350,13 +348,13 @@ def _check_section(values: dict, section: Section | None) -> None:
         if teacher_id is not None and not teacher.intergenerational:
             raise RecordError("teacher_id", _l("%(teacher)s is not cleared to teach classes with children.",
                                                teacher=teacher.name))
-    status = _current(values, section, "status", SectionStatus.DRAFT)
+    status = current(values, section, "status", SectionStatus.DRAFT)
     try:
         values["status"] = SectionStatus(status)
     except ValueError:
         raise RecordError("status", _l("Choose a status.")) from None
     _int(values, section, "min_days_apart", 0, 6, _l("Between 0 and 6 days."))
-    slots = check_slots(_current(values, section, "allowed_slots"), "allowed_slots")
+    slots = check_slots(current(values, section, "allowed_slots"), "allowed_slots")
     codes = {p.code for p in term.periods}
     for slot in slots or []:
         if slot.split(":", 1)[1] not in codes:

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from college.admin.pages import IGNORED_FIELDS, Column, RecordPages, register_pages
+from college.bulk.actions import bulk_actions
 from college.catalog import operations as ops
 from college.catalog.forms import (
     STATUS_LABELS,
@@ -75,6 +76,7 @@ register_pages(bp, RecordPages(
     create=ops.create_course, update=ops.update_course, delete=ops.delete_course,
     search=[Course.code, Course.name], order_by=[Course.code], form_values=_plain_values,
     options=lambda: [joinedload(Course.subject)],
+    extra_actions=bulk_actions("courses"),
 ))
 
 register_pages(bp, RecordPages(
@@ -92,4 +94,5 @@ register_pages(bp, RecordPages(
     scope=lambda q, a: q.join(Section.course), form_values=_section_values,
     options=lambda: [joinedload(Section.term), joinedload(Section.course), joinedload(Section.teacher),
                      selectinload(Section.sites)],
+    extra_actions=bulk_actions("sections"),
 ))

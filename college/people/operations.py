@@ -21,6 +21,7 @@ from college.auth.operations import (
     update_account,
 )
 from college.catalog.models import DAYS, Section, Subject
+from college.checks import current, record, text, unique
 from college.extensions import db
 from college.i18n import format_slot
 from college.people.models import (
@@ -41,48 +42,22 @@ CHILD_AGES = (3, 17)
 HOME_LEVELS = (AreaLevel.COMMUNITY, AreaLevel.GROUP, AreaLevel.GRID)
 
 
-def _record(model, record_id):
-    """The record with this id, or None (also for ids no integer column can hold)."""
-    if isinstance(record_id, bool) or not isinstance(record_id, int) or not 0 < record_id < 2**31:
-        return None
-    return db.session.get(model, record_id)
 
 
-def _current(values: dict, obj, key: str, default=None):
-    if key in values:
-        return values[key]
-    return getattr(obj, key) if obj is not None else default
 
 
-def _text(values: dict, obj, key: str, limit: int, required_message=None) -> str:
-    """A trimmed text value (stored back into values), refused when missing or too long."""
-    raw = _current(values, obj, key, "")
-    text = "" if raw is None else str(raw).strip()
-    if required_message is not None and not text:
-        raise RecordError(key, required_message)
-    if len(text) > limit:
-        raise RecordError(key, _l("At most %(max)d characters.", max=limit))
-    if key in values or obj is None:
-        values[key] = text
-    return text
 
 
-def _unique(model, column, value, obj, field: str, message) -> None:
-    query = sa.select(model.id).where(column == value)
-    if obj is not None and obj.id is not None:
-        query = query.where(model.id != obj.id)
-    if db.session.scalar(query) is not None:
-        raise RecordError(field, message)
 
 
 def _optional_phone(values: dict, obj, key: str) -> None:
     if key in values or obj is None:
-        values[key] = check_phone(_current(values, obj, key, ""), key, required=False)
+        values[key] = check_phone(current(values, obj, key, ""), key, required=False)
 
 
 def _enum_value(enum_cls, values: dict, obj, key: str, default, message):
     try:
-        value = enum_cls(_current(values, obj, key, default))
+        value = enum_cls(current(values, obj, key, default))
     except ValueError:
         raise RecordError(key, message) from None
     values[key] = value
@@ -90,7 +65,7 @@ def _enum_value(enum_cls, values: dict, obj, key: str, default, message):
 
 
 def _optional_int(values: dict, obj, key: str, low: int, high: int, message) -> int | None:
-    value = _current(values, obj, key)
+    value = current(values, obj, key)
     if value in (None, ""):
         if key in values:
             values[key] = None
@@ -123,7 +98,7 @@ def _objects(model, items, field: str, message) -> list:
     """Model objects from objects or ids; refuses ids that do not exist."""
     found = []
     for item in items or []:
-        obj = item if isinstance(item, model) else _record(model, item)
+        obj = item if isinstance(item, model) else record(model, item)
         if obj is None:
             raise RecordError(field, message)
         found.append(obj)
@@ -133,20 +108,20 @@ def _objects(model, items, field: str, message) -> list:
 # Teachers ---------------------------------------------------------------------------------
 
 def _check_teacher(values: dict, teacher: Teacher | None) -> None:
-    code = _text(values, teacher, "code", 20, _l("Please enter a code, like T001."))
-    _unique(Teacher, Teacher.code, code, teacher, "code",
+    code = text(values, teacher, "code", 20, _l("Please enter a code, like T001."))
+    unique(Teacher, Teacher.code, code, teacher, "code",
             _l("Another teacher already has the code %(code)s.", code=code))
-    _text(values, teacher, "name", 80, _l("Please enter the teacher's name."))
+    text(values, teacher, "name", 80, _l("Please enter the teacher's name."))
     _enum_value(TeacherKind, values, teacher, "kind", TeacherKind.PROFESSIONAL,
                 _l("Choose dispatched professional or volunteer."))
     _optional_phone(values, teacher, "phone")
-    email = _text(values, teacher, "email", 120)
+    email = text(values, teacher, "email", 120)
     if email and ("@" not in email or " " in email or email.startswith("@") or email.endswith("@")):
         raise RecordError("email", _l("Please enter an email address like name@example.com."))
     if "subjects" in values:
         values["subjects"] = _objects(Subject, values["subjects"], "subjects", _l("Choose subjects from the list."))
-    available = check_slots(_current(values, teacher, "available", []), "available")
-    preferred = check_slots(_current(values, teacher, "preferred", []), "preferred")
+    available = check_slots(current(values, teacher, "available", []), "available")
+    preferred = check_slots(current(values, teacher, "preferred", []), "preferred")
     outside = [s for s in preferred if s not in available]
     if outside:
         raise RecordError("preferred", _l(
@@ -193,18 +168,18 @@ def delete_teacher(teacher: Teacher, actor) -> None:
 # Children groups --------------------------------------------------------------------------
 
 def _check_children_group(values: dict, group: ChildrenGroup | None) -> None:
-    code = _text(values, group, "code", 20, _l("Please enter a code, like G01."))
-    _unique(ChildrenGroup, ChildrenGroup.code, code, group, "code",
+    code = text(values, group, "code", 20, _l("Please enter a code, like G01."))
+    unique(ChildrenGroup, ChildrenGroup.code, code, group, "code",
             _l("Another children group already has the code %(code)s.", code=code))
-    name = _text(values, group, "name", 120, _l("Please give the group a name."))
-    organisation = _text(values, group, "organisation", 120, _l("Please enter the organisation that runs the group."))
+    name = text(values, group, "name", 120, _l("Please give the group a name."))
+    organisation = text(values, group, "organisation", 120, _l("Please enter the organisation that runs the group."))
     clash = sa.select(ChildrenGroup.id).where(ChildrenGroup.organisation == organisation, ChildrenGroup.name == name)
     if group is not None and group.id is not None:
         clash = clash.where(ChildrenGroup.id != group.id)
     if db.session.scalar(clash) is not None:
         raise RecordError("name", _l("%(organisation)s already has a group called %(name)s.",
                                      organisation=organisation, name=name))
-    _text(values, group, "coordinator_name", 80)
+    text(values, group, "coordinator_name", 80)
     _optional_phone(values, group, "coordinator_phone")
     size = _optional_int(values, group, "size", 1, 500, _l("Enter a whole number from 1 to 500."))
     if size is None:
@@ -216,7 +191,7 @@ def _check_children_group(values: dict, group: ChildrenGroup | None) -> None:
     if min_age is not None and max_age is not None and min_age > max_age:
         raise RecordError("max_age", _l("The oldest age cannot be below the youngest age."))
     if "available" in values or group is None:
-        values["available"] = check_slots(_current(values, group, "available", []), "available")
+        values["available"] = check_slots(current(values, group, "available", []), "available")
     if "sites" in values:
         values["sites"] = _objects(Site, values["sites"], "sites", _l("Choose sites from the list."))
 
@@ -253,10 +228,10 @@ def age_on(birth: date, day: date) -> int:
 
 
 def _check_learner(values: dict, learner: Learner | None, today: date | None = None) -> None:
-    _text(values, learner, "name", 80, _l("Please enter the learner's name."))
+    text(values, learner, "name", 80, _l("Please enter the learner's name."))
     if "phone" in values or learner is None:
-        values["phone"] = check_phone(_current(values, learner, "phone"))
-    birth = _current(values, learner, "birth_date")
+        values["phone"] = check_phone(current(values, learner, "phone"))
+    birth = current(values, learner, "birth_date")
     if isinstance(birth, str) and not birth.strip():
         birth = values["birth_date"] = None
     if birth is not None:
@@ -283,16 +258,16 @@ def _check_learner(values: dict, learner: Learner | None, today: date | None = N
         if "birth_date" in values:
             values["birth_date"] = birth
     _enum_value(Gender, values, learner, "gender", Gender.UNSPECIFIED, _l("Choose one of the listed answers."))
-    area_id = _current(values, learner, "home_area_id")
+    area_id = current(values, learner, "home_area_id")
     if area_id not in (None, ""):
-        area = _record(Area, area_id)
+        area = record(Area, area_id)
         if area is None:
             raise RecordError("home_area_id", _l("Choose an existing community."))
         if area.level not in HOME_LEVELS:
             raise RecordError("home_area_id", _l("Choose a community (or a group or grid inside one), not a larger area."))
     elif "home_area_id" in values:
         values["home_area_id"] = None
-    _text(values, learner, "emergency_name", 80)
+    text(values, learner, "emergency_name", 80)
     _optional_phone(values, learner, "emergency_phone")
 
 
@@ -357,14 +332,14 @@ def delete_learner(learner: Learner, actor) -> None:
 # Proxy links ------------------------------------------------------------------------------
 
 def _check_proxy_link(values: dict, link: ProxyLink | None, now: datetime | None = None) -> None:
-    proxy_id = _current(values, link, "proxy_account_id")
-    proxy = _record(Account, proxy_id)
+    proxy_id = current(values, link, "proxy_account_id")
+    proxy = record(Account, proxy_id)
     if proxy is None:
         raise RecordError("proxy_account_id", _l("Choose the proxy's account."))
     if proxy.role != Role.PROXY:
         raise RecordError("proxy_account_id", _l("This account is not a proxy account; give it the proxy role first."))
-    learner_id = _current(values, link, "learner_id")
-    learner = _record(Learner, learner_id)
+    learner_id = current(values, link, "learner_id")
+    learner = record(Learner, learner_id)
     if learner is None:
         raise RecordError("learner_id", _l("There is no learner with number %(id)s.", id=learner_id))
     clash = sa.select(ProxyLink.id).where(ProxyLink.proxy_account_id == proxy_id, ProxyLink.learner_id == learner_id)
@@ -374,7 +349,7 @@ def _check_proxy_link(values: dict, link: ProxyLink | None, now: datetime | None
         raise RecordError("learner_id", _l("%(proxy)s already acts for %(learner)s.",
                                            proxy=proxy.display_name, learner=learner.name))
     _enum_value(ProxyRelation, values, link, "relation", None, _l("Choose family member, community worker or grid worker."))
-    consent_at = _current(values, link, "consent_at")
+    consent_at = current(values, link, "consent_at")
     if isinstance(consent_at, str):
         try:
             consent_at = values["consent_at"] = datetime.fromisoformat(consent_at.strip())
@@ -386,7 +361,7 @@ def _check_proxy_link(values: dict, link: ProxyLink | None, now: datetime | None
         raise RecordError("consent_at", _l("Please record when the learner gave consent."))
     if consent_at > (now or datetime.now()):
         raise RecordError("consent_at", _l("Consent cannot be recorded in the future."))
-    _text(values, link, "consent_note", 200, _l("Please note how the learner gave consent."))
+    text(values, link, "consent_note", 200, _l("Please note how the learner gave consent."))
 
 
 def create_proxy_link(values: dict, actor) -> ProxyLink:
@@ -409,6 +384,6 @@ def delete_proxy_link(link: ProxyLink, actor) -> None:
 
 
 def _link_summary(values: dict, link: ProxyLink | None = None) -> str:
-    proxy = _record(Account, _current(values, link, "proxy_account_id"))
-    learner = _record(Learner, _current(values, link, "learner_id"))
+    proxy = record(Account, current(values, link, "proxy_account_id"))
+    learner = record(Learner, current(values, link, "learner_id"))
     return f"{proxy.display_name if proxy else '?'} → {learner.name if learner else '?'}"

@@ -11,6 +11,7 @@ from college.admin.pages import Column, RecordPages, register_pages
 from college.auth import operations as account_ops
 from college.auth.forms import ROLE_LABELS, AccountForm
 from college.auth.models import Account
+from college.bulk.actions import bulk_actions
 from college.catalog.models import Subject
 from college.extensions import db
 from college.i18n import format_day
@@ -98,6 +99,7 @@ register_pages(bp, RecordPages(
     create=ops.create_teacher, update=ops.update_teacher, delete=ops.delete_teacher,
     search=[Teacher.code, Teacher.name, Teacher.phone], order_by=[Teacher.code],
     form_values=teacher_values, fill_form=fill_teacher, options=lambda: [selectinload(Teacher.subjects)],
+    extra_actions=bulk_actions("teachers"),
 ))
 
 register_pages(bp, RecordPages(

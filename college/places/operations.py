@@ -11,6 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from college.checks import current, text, unique
 from college.extensions import db
 from college.i18n import DAY_CODES
 from college.places.models import (
@@ -29,30 +30,10 @@ FEATURE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
 PERIOD_CODE = re.compile(r"^[a-z0-9_]{1,10}$")
 
 
-def _current(values: dict, obj, name: str, default=None):
-    """The value a record will have: the new one if given, else the stored one."""
-    if name in values:
-        return values[name]
-    return getattr(obj, name) if obj is not None else default
 
 
-def _text(values: dict, obj, name: str, message, max_length: int) -> str:
-    """A required, trimmed text value, stored back into values."""
-    text = (_current(values, obj, name, "") or "").strip()
-    if not text:
-        raise RecordError(name, message)
-    if len(text) > max_length:
-        raise RecordError(name, _l("At most %(n)s characters, please.", n=max_length))
-    values[name] = text
-    return text
 
 
-def _unique(model, column, value, obj, field: str, message, *where) -> None:
-    query = sa.select(model.id).where(column == value, *where)
-    if obj is not None:
-        query = query.where(model.id != obj.id)
-    if db.session.scalar(query.limit(1)) is not None:
-        raise RecordError(field, message)
 
 
 def check_slots(slots, field: str) -> list[str] | None:
@@ -72,14 +53,14 @@ def check_slots(slots, field: str) -> list[str] | None:
 # Areas ---------------------------------------------------------------------------------------
 
 def _check_area(values: dict, area: Area | None = None) -> None:
-    name = _text(values, area, "name", _l("Please give the area a name."), 80)
-    level = _current(values, area, "level")
+    name = text(values, area, "name", 80, _l("Please give the area a name."))
+    level = current(values, area, "level")
     try:
         level = AreaLevel(level)
     except ValueError:
         raise RecordError("level", _l("Choose a level.")) from None
     values["level"] = level
-    parent_id = _current(values, area, "parent_id")
+    parent_id = current(values, area, "parent_id")
     if level == AreaLevel.DISTRICT:
         if parent_id is not None:
             raise RecordError("parent_id", _l("A district belongs to no other area."))
@@ -91,7 +72,7 @@ def _check_area(values: dict, area: Area | None = None) -> None:
                                               level=_level_label(wanted)))
     if area is not None and level != area.level and area.children:
         raise RecordError("level", _l("This area has areas under it; its level cannot change."))
-    _unique(Area, Area.name, name, area, "name", _l("There is already an area called %(name)s here.", name=name),
+    unique(Area, Area.name, name, area, "name", _l("There is already an area called %(name)s here.", name=name),
             Area.parent_id.is_(None) if parent_id is None else Area.parent_id == parent_id)
 
 
@@ -121,18 +102,18 @@ def delete_area(area: Area, actor) -> None:
 # Sites ---------------------------------------------------------------------------------------
 
 def _check_site(values: dict, site: Site | None = None) -> None:
-    code = _text(values, site, "code", _l("Please give the site a code."), 20)
+    code = text(values, site, "code", 20, _l("Please give the site a code."))
     if not CODE_PATTERN.match(code):
         raise RecordError("code", _l("A code has letters, digits, - or _ only, like S01."))
-    _unique(Site, Site.code, code, site, "code", _l("Another site already has the code %(code)s.", code=code))
-    name = _text(values, site, "name", _l("Please give the site a name."), 120)
-    area_id = _current(values, site, "area_id")
+    unique(Site, Site.code, code, site, "code", _l("Another site already has the code %(code)s.", code=code))
+    name = text(values, site, "name", 120, _l("Please give the site a name."))
+    area_id = current(values, site, "area_id")
     if area_id is None or db.session.get(Area, area_id) is None:
         raise RecordError("area_id", _l("Choose an existing area."))
-    _unique(Site, Site.name, name, site, "name",
+    unique(Site, Site.name, name, site, "name",
             _l("This area already has a site called %(name)s.", name=name), Site.area_id == area_id)
     for field, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
-        value = _current(values, site, field)
+        value = current(values, site, field)
         if value is None:
             continue
         try:
@@ -144,7 +125,7 @@ def _check_site(values: dict, site: Site | None = None) -> None:
         if field in values:
             values[field] = value
     for field, limit in (("address", 200), ("contact_phone", 20)):
-        value = (_current(values, site, field, "") or "").strip()
+        value = (current(values, site, field, "") or "").strip()
         if len(value) > limit:
             raise RecordError(field, _l("At most %(n)s characters, please.", n=limit))
         if field in values:
@@ -176,10 +157,10 @@ def delete_site(site: Site, actor) -> None:
 # Closures ------------------------------------------------------------------------------------
 
 def _check_closure(values: dict, closure: SiteClosure | None = None) -> None:
-    site_id = _current(values, closure, "site_id")
+    site_id = current(values, closure, "site_id")
     if site_id is None or db.session.get(Site, site_id) is None:
         raise RecordError("site_id", _l("Choose an existing site."))
-    first, last = _current(values, closure, "first_day"), _current(values, closure, "last_day")
+    first, last = current(values, closure, "first_day"), current(values, closure, "last_day")
     if not isinstance(first, date):
         raise RecordError("first_day", _l("Please enter a date."))
     if not isinstance(last, date):
@@ -188,7 +169,7 @@ def _check_closure(values: dict, closure: SiteClosure | None = None) -> None:
         raise RecordError("last_day", _l("The last day cannot be before the first day."))
     if (last - first).days > 366:
         raise RecordError("last_day", _l("A closure lasts at most a year."))
-    reason = (_current(values, closure, "reason", "") or "").strip()
+    reason = (current(values, closure, "reason", "") or "").strip()
     if len(reason) > 200:
         raise RecordError("reason", _l("At most %(n)s characters, please.", n=200))
     values["reason"] = reason

@@ -1,9 +1,8 @@
 """Pages for areas, sites, closures and rooms (URL rules only; rules live in operations.py)."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, request
+from flask import Blueprint
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from college.admin.pages import IGNORED_FIELDS, Column, RecordPages, register_pages
@@ -23,18 +22,6 @@ from college.places.forms import (
 from college.places.models import AREA_LEVEL_ORDER, Area, Room, Site, SiteClosure
 
 bp = Blueprint("places", __name__, url_prefix="/admin")
-
-# Coordinators keep their own sites up to date but only administrators add or remove sites.
-ADMIN_ONLY_ENDPOINTS = {"places.sites_new", "places.sites_delete"}
-
-
-@bp.before_request
-def only_admins_add_or_remove_sites():
-    """403 for a coordinator on the new-site and delete-site pages (the page guard handles the rest)."""
-    if (request.endpoint in ADMIN_ONLY_ENDPOINTS and current_user.is_authenticated
-            and not current_user.has_role(Role.ADMIN)):
-        abort(403)
-
 
 def _own_site_ids(account) -> list[int]:
     return [site.id for site in account.sites]
@@ -106,6 +93,7 @@ register_pages(bp, RecordPages(
     scope=lambda q, a: q if a.has_role(Role.ADMIN) else q.where(Site.id.in_(_own_site_ids(a))),
     allowed=may_edit_site_record, form_values=_form_values, delete_roles=(Role.ADMIN,),
     options=lambda: [joinedload(Site.area), selectinload(Site.rooms)],
+    extra_actions=bulk_actions("sites"),
 ))
 
 register_pages(bp, RecordPages(

@@ -5,8 +5,20 @@ from __future__ import annotations
 from datetime import date, time
 
 from college.extensions import db
-from college.models import (Account, Area, AreaLevel, Course, Period, Role, Room, Section, Site,
-                            Subject, Teacher, Term)
+from college.models import (
+    Account,
+    Area,
+    AreaLevel,
+    Course,
+    Period,
+    Role,
+    Room,
+    Section,
+    Site,
+    Subject,
+    Teacher,
+    Term,
+)
 
 PASSWORD = "pass-1234"
 
