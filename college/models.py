@@ -2,9 +2,28 @@
 
 from college.audit.models import AuditEntry
 from college.auth.models import Account, Role, coordinator_sites
-from college.catalog.models import CalendarDay, Course, DayKind, Period, Section, SectionStatus, Subject, Term, section_sites
-from college.people.models import (ChildrenGroup, Gender, Learner, ProxyLink, ProxyRelation, Teacher, TeacherKind,
-                                   children_group_sites, teacher_subjects)
+from college.catalog.models import (
+    CalendarDay,
+    Course,
+    DayKind,
+    Period,
+    Section,
+    SectionStatus,
+    Subject,
+    Term,
+    section_sites,
+)
+from college.people.models import (
+    ChildrenGroup,
+    Gender,
+    Learner,
+    ProxyLink,
+    ProxyRelation,
+    Teacher,
+    TeacherKind,
+    children_group_sites,
+    teacher_subjects,
+)
 from college.places.models import Area, AreaLevel, Room, Site, SiteClosure
 
 __all__ = [
