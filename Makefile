@@ -20,6 +20,7 @@ install: $(STAMP)
 demo: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load
+	$(FLASK) timetable solve --time-limit 60 --publish
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 serve: install
@@ -34,6 +35,7 @@ browser:
 
 # The whole suite on SQLite, then the data layer again on PostgreSQL.
 test: install services browser
+	$(BIN)/ruff check college scheduler tests bench wsgi.py
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	SILVER_TEST_DATABASE=postgresql SILVER_PG_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider tests/college
 

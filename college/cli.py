@@ -43,6 +43,8 @@ def stats() -> None:
 def register(app: Flask) -> None:
     import college.bulk.cli  # noqa: F401  (adds `flask college import` and `export`)
     from college.demo.cli import demo_cli
+    from college.timetable.cli import timetable_cli
 
     app.cli.add_command(college_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(timetable_cli)

@@ -25,10 +25,11 @@ from college.people.models import (
     teacher_subjects,
 )
 from college.places.models import Area, AreaLevel, Room, Site, SiteClosure
+from college.timetable.models import JobState, MeetingAssignment, SolverStatus, TimetableVersion
 
 __all__ = [
     "Account", "Area", "AreaLevel", "AuditEntry", "CalendarDay", "ChildrenGroup", "Course", "DayKind", "Gender",
-    "Learner", "Period", "ProxyLink", "ProxyRelation", "Role", "Room", "Section", "SectionStatus", "Site",
-    "SiteClosure", "Subject", "Teacher", "TeacherKind", "Term", "children_group_sites", "coordinator_sites",
-    "section_sites", "teacher_subjects",
+    "JobState", "Learner", "MeetingAssignment", "Period", "ProxyLink", "ProxyRelation", "Role", "Room", "Section",
+    "SectionStatus", "Site", "SiteClosure", "SolverStatus", "Subject", "Teacher", "TeacherKind", "Term",
+    "TimetableVersion", "children_group_sites", "coordinator_sites", "section_sites", "teacher_subjects",
 ]

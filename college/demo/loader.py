@@ -30,6 +30,7 @@ from college.models import (
     DayKind,
     Gender,
     Learner,
+    MeetingAssignment,
     Period,
     ProxyLink,
     ProxyRelation,
@@ -43,6 +44,7 @@ from college.models import (
     Teacher,
     TeacherKind,
     Term,
+    TimetableVersion,
     children_group_sites,
     coordinator_sites,
     section_sites,
@@ -112,6 +114,9 @@ def remove_demo() -> bool:
     ex(sa.delete(Account).where(Account.phone.like(_demo_phone_pattern())))
     ex(sa.delete(Learner).where(Learner.phone.like(_demo_phone_pattern())))
     if term is not None:
+        version_ids = sa.select(TimetableVersion.id).where(TimetableVersion.term_id == term.id)
+        ex(sa.delete(MeetingAssignment).where(MeetingAssignment.version_id.in_(version_ids)))
+        ex(sa.delete(TimetableVersion).where(TimetableVersion.term_id == term.id))
         section_ids = sa.select(Section.id).where(Section.term_id == term.id)
         ex(sa.delete(section_sites).where(section_sites.c.section_id.in_(section_ids)))
         ex(sa.delete(Section).where(Section.term_id == term.id))

@@ -133,3 +133,85 @@ def build_problem(term: Term, *, travel: TravelSettings = TravelSettings()) -> d
         "reference": None,
         "allow_unassigned": False,
     }
+
+
+SOLUTION_FORMAT = "senior-college-timetable-solution/1"
+
+
+class SolutionError(ValueError):
+    """A solution names something the term does not have."""
+
+
+def solution_to_version(version, solution: dict) -> None:
+    """Store a solution in a version: its status numbers and one row per meeting (ids mapped back)."""
+    from college.timetable.models import MeetingAssignment, SolverStatus
+
+    sections = dict(db.session.execute(
+        sa.select(Section.code, Section.id).where(Section.term_id == version.term_id)).all())
+    teachers = dict(db.session.execute(sa.select(Teacher.code, Teacher.id)).all())
+    rooms = set(db.session.scalars(sa.select(Room.id)))
+
+    def section_of(item: dict, path: str) -> int:
+        if item.get("section") not in sections:
+            raise SolutionError(f"{path}: unknown section {item.get('section')!r}")
+        return sections[item["section"]]
+
+    rows = []
+    for i, a in enumerate(solution.get("assignments") or []):
+        path = f"assignments[{i}]"
+        room = str(a.get("room", ""))
+        if not (room.startswith("R") and room[1:].isdigit() and int(room[1:]) in rooms):
+            raise SolutionError(f"{path}: unknown room {a.get('room')!r}")
+        if a.get("teacher") not in teachers:
+            raise SolutionError(f"{path}: unknown teacher {a.get('teacher')!r}")
+        rows.append({"version_id": version.id, "section_id": section_of(a, path), "meeting": int(a["meeting"]),
+                     "slot": a["slot"], "room_id": int(room[1:]), "teacher_id": teachers[a["teacher"]],
+                     "locked": False, "reason": None})
+    for i, u in enumerate(solution.get("unassigned") or []):
+        rows.append({"version_id": version.id, "section_id": section_of(u, f"unassigned[{i}]"),
+                     "meeting": int(u["meeting"]), "slot": None, "room_id": None, "teacher_id": None,
+                     "locked": False, "reason": u.get("reason") or "-"})
+    db.session.execute(sa.delete(MeetingAssignment).where(MeetingAssignment.version_id == version.id))
+    if rows:
+        db.session.execute(sa.insert(MeetingAssignment), rows)
+    version.solver_status = SolverStatus(solution["status"])
+    version.objective = solution.get("objective")
+    version.bound = solution.get("bound")
+    version.seconds = solution.get("seconds")
+    version.solver = (solution.get("solver") or "")[:120]
+    version.penalties = solution.get("penalties")
+    version.solution = solution
+    db.session.flush()
+    db.session.expire(version, ["meetings"])
+
+
+def version_to_solution(version) -> dict:
+    """The version's timetable as a solution in the shared format, read from its meeting rows."""
+    from college.timetable.models import MeetingAssignment
+
+    rows = db.session.execute(
+        sa.select(MeetingAssignment, Section.code, Teacher.code)
+        .join(Section, MeetingAssignment.section_id == Section.id)
+        .outerjoin(Teacher, MeetingAssignment.teacher_id == Teacher.id)
+        .where(MeetingAssignment.version_id == version.id)
+        .order_by(Section.code, MeetingAssignment.meeting)).all()
+    assignments, unassigned = [], []
+    for m, section, teacher in rows:
+        if m.slot is None:
+            unassigned.append({"section": section, "meeting": m.meeting, "reason": m.reason or ""})
+        else:
+            assignments.append({"section": section, "meeting": m.meeting, "slot": m.slot,
+                                "room": f"R{m.room_id}", "teacher": teacher})
+    status = version.solver_status.value if version.solver_status else "unknown"
+    return {
+        "format": SOLUTION_FORMAT,
+        "problem": (version.problem or {}).get("name") or version.term.name,
+        "status": status,
+        "objective": version.objective,
+        "bound": version.bound,
+        "seconds": version.seconds or 0.0,
+        "solver": version.solver,
+        "assignments": assignments,
+        "unassigned": unassigned,
+        "penalties": version.penalties,
+    }
