@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from college.audit.operations import log_change
+from college.auth.models import hash_password
 from college.demo import district as d
 from college.extensions import db
 from college.models import (
@@ -464,7 +464,7 @@ def load_demo() -> DemoResult:
     learners = b.learners()
     db.session.flush()
 
-    shared_hash = generate_password_hash(SHARED_PASSWORD)   # once, for every other demo account
+    shared_hash = hash_password(SHARED_PASSWORD)   # once, for every other demo account
     accounts = [Account(phone=learner.phone, display_name=learner.name, role=Role.LEARNER,
                         learner_id=learner.id, password_hash=shared_hash) for learner in learners]
     accounts += [Account(phone=teacher.phone, display_name=teacher.name, role=Role.TEACHER,
