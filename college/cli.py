@@ -23,6 +23,7 @@ def count_records() -> dict[str, int]:
         "courses": m.Course, "sections": m.Section, "teachers": m.Teacher,
         "children_groups": m.ChildrenGroup, "learners": m.Learner, "accounts": m.Account,
         "proxy_links": m.ProxyLink, "audit_entries": m.AuditEntry,
+        "timetable_versions": m.TimetableVersion, "meeting_assignments": m.MeetingAssignment,
     }
     counts = {name: db.session.scalar(sa.select(sa.func.count()).select_from(model))
               for name, model in kinds.items()}
