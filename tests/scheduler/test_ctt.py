@@ -24,7 +24,7 @@ from scheduler.ctt import (
 )
 from scheduler.ctt_evaluate import Hard, Soft, Violation, evaluate
 
-BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench" / "itc2007"
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "itc2007"  # copies of ../shared/bench/itc2007
 INSTANCES = sorted(BENCH.glob("comp*.ctt"))
 ROOT = Path(__file__).resolve().parents[2]
 
