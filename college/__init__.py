@@ -59,8 +59,9 @@ def register_blueprints(app: Flask) -> None:
     from college.main import bp as main_bp
     from college.people.routes import bp as people_bp
     from college.places.routes import bp as places_bp
+    from college.timetable.routes import bp as timetable_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, audit_bp, places_bp, people_bp, catalog_bp, bulk_bp):
+    for bp in (main_bp, auth_bp, admin_bp, audit_bp, places_bp, people_bp, catalog_bp, bulk_bp, timetable_bp):
         app.register_blueprint(bp)
 
 

@@ -102,12 +102,12 @@ def cancel_solve(version: TimetableVersion, actor) -> None:
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.refresh(version)
-        raise RecordError(None, _("This solve has already ended (%(state)s).", state=_state_name(version.state)))
+        raise RecordError(None, _("This solve has already ended (%(state)s).", state=state_name(version.state)))
     db.session.refresh(version)
     log_change(actor, "update", "timetable_version", version.id, str(version), {"state": "cancelled"})
 
 
-def _state_name(state: JobState) -> str:
+def state_name(state: JobState) -> str:
     return {JobState.QUEUED: _("queued"), JobState.RUNNING: _("running"), JobState.FINISHED: _("finished"),
             JobState.FAILED: _("failed"), JobState.CANCELLED: _("cancelled")}[state]
 
