@@ -209,3 +209,33 @@ def grid(term_id: int):
                            options=options, kinds=grids.KINDS, kind=kind, key=key, week=week, title=title,
                            unplaced=grids.unplaced(version) if version else [],
                            penalties=grids.penalty_sentences(version) if version else [])
+
+
+CALENDAR_KINDS = ("teacher", "room", "site")
+
+
+@bp.route("/terms/<int:term_id>/calendar/<kind>/<code>.ics")
+@admin_required
+def calendar(term_id: int, kind: str, code: str):
+    """The published timetable's dated sessions of one teacher, room (by id) or site, as iCalendar."""
+    from college.timetable.exports import ical_feed
+    from college.timetable.sessions import dated_sessions
+
+    term = _term(term_id)
+    if kind not in CALENDAR_KINDS:
+        abort(404)
+    version = db.session.scalars(sa.select(TimetableVersion).where(
+        TimetableVersion.term_id == term.id, TimetableVersion.published_at.is_not(None))).first()
+    if version is None:
+        return _("This term has no published timetable yet."), 404, {"Content-Type": "text/plain; charset=utf-8"}
+    if kind == "teacher":
+        chosen = [m for m in version.meetings if m.teacher is not None and m.teacher.code == code]
+    elif kind == "site":
+        chosen = [m for m in version.meetings if m.room is not None and m.room.site.code == code]
+    else:
+        chosen = [m for m in version.meetings if m.room is not None and str(m.room_id) == code]
+    if not chosen:
+        abort(404)
+    body = ical_feed(dated_sessions(chosen, term), f"{term.name} {code}")
+    return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
+                       "Content-Disposition": f'attachment; filename="{kind}-{code}.ics"'}
