@@ -93,3 +93,11 @@ def section(term_=None, course_=None, code="C001", seats=25, sites=()) -> Sectio
 def login(client, acc: Account) -> None:
     response = client.post("/login", data={"phone": acc.phone, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def blueprint_requests(app, blueprint: str):
+    """(method, url) for each route of one blueprint: POST-only rules as POST, the rest as GET."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith(f"{blueprint}."):
+            url = rule.rule.replace("<int:record_id>", "1")
+            yield ("POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"), url

@@ -7,19 +7,12 @@ from college.models import Role
 from tests.college import factories as f
 
 
-def _catalog_urls(app):
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("catalog."):
-            url = rule.rule.replace("<int:record_id>", "1")
-            yield ("POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"), url
-
-
 @pytest.mark.parametrize("role", [Role.LEARNER, Role.TEACHER, Role.COORDINATOR])
 def test_only_administrators_open_catalogue_pages(client, app, role):
     user = f.account("13700000003", role, "某人")
     db.session.commit()
     f.login(client, user)
-    urls = list(_catalog_urls(app))
+    urls = list(f.blueprint_requests(app, "catalog"))
     assert len(urls) == 16
     for method, url in urls:
         assert client.open(url, method=method).status_code == 403, url

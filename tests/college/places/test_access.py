@@ -7,19 +7,12 @@ from college.models import Role
 from tests.college import factories as f
 
 
-def _places_urls(app):
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("places."):
-            url = rule.rule.replace("<int:record_id>", "1")
-            yield ("POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"), url
-
-
 @pytest.mark.parametrize("role", [Role.LEARNER, Role.TEACHER, Role.PROXY])
 def test_learners_teachers_and_proxies_are_refused_every_places_page(client, app, role):
     user = f.account("13700000003", role, "某人")
     db.session.commit()
     f.login(client, user)
-    urls = list(_places_urls(app))
+    urls = list(f.blueprint_requests(app, "places"))
     assert len(urls) == 16
     for method, url in urls:
         assert client.open(url, method=method).status_code == 403, url
