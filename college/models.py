@@ -20,16 +20,24 @@ from college.people.models import (
     ProxyLink,
     ProxyRelation,
     Teacher,
+    TeacherAbsence,
     TeacherKind,
     children_group_sites,
     teacher_subjects,
 )
-from college.places.models import Area, AreaLevel, Room, Site, SiteClosure
-from college.timetable.models import JobState, MeetingAssignment, SolverStatus, TimetableVersion
+from college.places.models import Area, AreaLevel, Room, RoomClosure, Site, SiteClosure, TravelOverride
+from college.timetable.models import (
+    JobState,
+    MeetingAssignment,
+    SessionAction,
+    SessionChange,
+    SolverStatus,
+    TimetableVersion,
+)
 
 __all__ = [
     "Account", "Area", "AreaLevel", "AuditEntry", "CalendarDay", "ChildrenGroup", "Course", "DayKind", "Gender",
-    "JobState", "Learner", "MeetingAssignment", "Period", "ProxyLink", "ProxyRelation", "Role", "Room", "Section",
-    "SectionStatus", "Site", "SiteClosure", "SolverStatus", "Subject", "Teacher", "TeacherKind", "Term",
-    "TimetableVersion", "children_group_sites", "coordinator_sites", "section_sites", "teacher_subjects",
+    "JobState", "Learner", "MeetingAssignment", "Period", "ProxyLink", "ProxyRelation", "Role", "Room", "RoomClosure",
+    "Section", "SectionStatus", "SessionAction", "SessionChange", "Site", "SiteClosure", "SolverStatus", "Subject",
+    "Teacher", "TeacherAbsence", "TeacherKind", "Term", "TimetableVersion", "TravelOverride", "children_group_sites", "coordinator_sites", "section_sites", "teacher_subjects",
 ]

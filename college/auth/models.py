@@ -50,6 +50,9 @@ class Account(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
     learner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("learner.id", ondelete="SET NULL"), unique=True)
     teacher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teacher.id", ondelete="SET NULL"), unique=True)
+    # Secret part of the account's calendar feed URL (a phone calendar subscribes without a login);
+    # None until the user asks for one; replacing it revokes the old URL.
+    calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     learner: Mapped[Learner | None] = relationship(foreign_keys=[learner_id])  # noqa: F821
     teacher: Mapped[Teacher | None] = relationship(foreign_keys=[teacher_id])  # noqa: F821

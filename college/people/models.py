@@ -46,9 +46,33 @@ class Teacher(db.Model):
     intergenerational: Mapped[bool] = mapped_column(default=False)  # cleared for classes with children
 
     subjects: Mapped[list[Subject]] = relationship(secondary=teacher_subjects, order_by="Subject.code")  # noqa: F821
+    absences: Mapped[list[TeacherAbsence]] = relationship(
+        back_populates="teacher", order_by="TeacherAbsence.first_day", cascade="all, delete-orphan")
 
     def __str__(self) -> str:
         return self.name
+
+
+class TeacherAbsence(db.Model):
+    """A teacher cannot teach from a date (illness, leave): on every day, or only on some weekdays.
+
+    `last_day` None means until further notice; `days` None means every weekday, otherwise a
+    list of day codes ("mon", "tue", ...)."""
+
+    __tablename__ = "teacher_absence"
+    __table_args__ = (
+        sa.CheckConstraint("last_day IS NULL OR first_day <= last_day", name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(sa.ForeignKey("teacher.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date]
+    last_day: Mapped[date | None]
+    days: Mapped[list[str] | None] = mapped_column(sa.JSON)
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+
+    teacher: Mapped[Teacher] = relationship(back_populates="absences")
 
 
 children_group_sites = sa.Table(

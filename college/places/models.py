@@ -115,6 +115,48 @@ class Room(db.Model):
     features: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
     site: Mapped[Site] = relationship(back_populates="rooms")
+    closures: Mapped[list[RoomClosure]] = relationship(
+        back_populates="room", order_by="RoomClosure.first_day", cascade="all, delete-orphan")
 
     def __str__(self) -> str:
         return f"{self.site.name} {self.name}" if self.site else self.name
+
+
+class RoomClosure(db.Model):
+    """Dates on which one room cannot be used (a leak, repairs) while the rest of its site is open."""
+
+    __tablename__ = "room_closure"
+    __table_args__ = (sa.CheckConstraint("first_day <= last_day", name="dates_ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(sa.ForeignKey("room.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    room: Mapped[Room] = relationship(back_populates="closures")
+
+
+class TravelOverride(db.Model):
+    """Travel minutes between two sites set by an administrator, in place of the map estimate.
+
+    Stored once per unordered pair (site_a_id < site_b_id); the minutes hold both ways."""
+
+    __tablename__ = "travel_override"
+    __table_args__ = (
+        sa.UniqueConstraint("site_a_id", "site_b_id"),
+        sa.CheckConstraint("site_a_id < site_b_id", name="pair_ordered"),
+        sa.CheckConstraint("minutes >= 0", name="minutes_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_a_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    site_b_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    minutes: Mapped[int]
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    site_a: Mapped[Site] = relationship(foreign_keys=[site_a_id])
+    site_b: Mapped[Site] = relationship(foreign_keys=[site_b_id])
+
+    def __str__(self) -> str:
+        return f"{self.site_a} ↔ {self.site_b}"

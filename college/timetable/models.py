@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -117,3 +117,39 @@ class MeetingAssignment(db.Model):
     @property
     def placed(self) -> bool:
         return self.slot is not None
+
+
+class SessionAction(enum.StrEnum):
+    CANCELLED = "cancelled"
+    MOVED = "moved"
+
+
+class SessionChange(db.Model):
+    """One dated session of a meeting cancelled or moved, with the reason learners are told.
+
+    Keyed by the section, the meeting number and the session's original date, so that it holds
+    for whichever version is published; a moved session names its new date, period and room."""
+
+    __tablename__ = "session_change"
+    __table_args__ = (
+        sa.UniqueConstraint("section_id", "meeting", "on_date"),
+        sa.CheckConstraint("meeting >= 0", name="meeting_nonnegative"),
+        sa.CheckConstraint("action != 'moved' OR new_date IS NOT NULL", name="moved_has_date"),
+        sa.CheckConstraint("length(reason) > 0", name="reason_given"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(sa.ForeignKey("section.id", ondelete="CASCADE"), index=True)
+    meeting: Mapped[int]
+    on_date: Mapped[date]                                            # the session's original date
+    action: Mapped[SessionAction] = mapped_column(_enum(SessionAction))
+    new_date: Mapped[date | None]
+    new_period: Mapped[str | None] = mapped_column(sa.String(20))   # period code, None = same
+    new_room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id", ondelete="RESTRICT"), index=True)
+    reason: Mapped[str] = mapped_column(sa.String(200))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+
+    section: Mapped[Section] = relationship()  # noqa: F821
+    new_room: Mapped[Room | None] = relationship()  # noqa: F821
+    created_by: Mapped[Account | None] = relationship()  # noqa: F821
