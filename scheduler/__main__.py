@@ -1,4 +1,4 @@
-"""Command line: `python -m scheduler solve|validate|explain|generate ...`.
+"""Command line: `python -m scheduler solve|validate|explain|generate|ctt ...`.
 
 Exit codes: 0 success (a timetable, a valid solution), 1 no timetable / invalid / infeasible,
 2 a bad problem file (one message per problem on stderr, nothing written).
@@ -78,6 +78,37 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ctt(args: argparse.Namespace) -> int:
+    from scheduler.ctt import CttError, read_ctt, write_solution
+    from scheduler.ctt_solve import solve_ctt
+    try:
+        instance = read_ctt(Path(args.instance))
+    except OSError as exc:
+        raise ProblemError([f"{args.instance}: cannot read: {exc.strerror}"]) from None
+    except CttError as exc:
+        raise ProblemError(exc.problems) from None
+    log = (lambda msg: print(msg, file=sys.stderr, flush=True)) if args.log else None
+    result = solve_ctt(instance, time_limit=args.time_limit, solver=args.solver,
+                       threads=args.threads, log=log)
+    bound = "-" if result.bound is None else f"{result.bound:g}"
+    if result.report is None:
+        print(f"{result.status}: no timetable, bound {bound}, {result.seconds:.1f}s")
+        return 1
+    Path(args.output).write_text(write_solution(result.lectures), encoding="utf-8")
+    report = result.report
+    print(f"{result.status}: cost {report.cost}, bound {bound}, {result.seconds:.1f}s "
+          f"-> {args.output}")
+    for kind, label in (("room_capacity", "room capacity"),
+                        ("min_working_days", "min working days"),
+                        ("curriculum_compactness", "curriculum compactness"),
+                        ("room_stability", "room stability")):
+        print(f"  {label:<24}{report.by_kind()[kind]:>6}")
+    print(f"  {'hard violations':<24}{report.hard_cost:>6}")
+    for v in report.violations:
+        print(f"  {v.kind}: {v.message}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m scheduler",
                                  description="Timetables for a district senior college.")
@@ -104,6 +135,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(run=cmd_generate)
+    p = sub.add_parser("ctt", help="solve an ITC-2007 course timetabling instance")
+    p.add_argument("instance")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--time-limit", type=float, default=60.0)
+    p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--log", action="store_true", help="progress lines on stderr")
+    p.set_defaults(run=cmd_ctt)
     return ap
 
 
