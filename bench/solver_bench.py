@@ -8,6 +8,10 @@ row: model size, build seconds, seconds to the first valid timetable, objective,
 peak memory, and whether `validate` accepts the timetable. `--repair` then takes the solved
 district (or largest) instance, makes its busiest teacher unavailable for their busiest day
 and re-solves with the old timetable as reference: meetings moved and seconds.
+`--save DIR` writes each problem and its timetable there; `--repair-from PROBLEM SOLUTION`
+runs only the repair on a saved pair (no long solve first):
+
+    .venv/bin/python bench/solver_bench.py --repair-from district-1.json district-1-highs.json
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def _run(scale: str, seed: int, solver: str, time_limit: float, gap: float | None,
-         queue: mp.Queue, repair: bool) -> None:
+         queue: mp.Queue, repair: bool, save: str | None = None) -> None:
     from scheduler.generate import generate
     from scheduler.solve import solve
     from scheduler.validate import validate
@@ -32,6 +36,11 @@ def _run(scale: str, seed: int, solver: str, time_limit: float, gap: float | Non
     problem = generate(scale, seed)
     sol = solve(problem, time_limit=time_limit, solver=solver, gap=gap)
     report = validate(problem, sol.to_json()) if sol.has_timetable else {"valid": False}
+    if save:
+        folder = Path(save)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{scale}-{seed}.json").write_text(json.dumps(problem))
+        (folder / f"{scale}-{seed}-{solver}.json").write_text(json.dumps(sol.to_json()))
     row = {
         "scale": scale, "seed": seed, "solver": solver,
         "sections": len(problem["sections"]),
@@ -70,7 +79,9 @@ def _repair(problem: dict, sol, solver: str, time_limit: float) -> dict:
     moved = sum(1 for a in again.assignments if a != before[(a.section, a.meeting)])
     valid = validate(changed, again.to_json())["valid"] if again.has_timetable else False
     return {"teacher": teacher, "day": day, "had_to_move": count, "moved": moved,
-            "seconds": round(seconds, 1), "status": again.status.value, "valid": valid}
+            "seconds": round(seconds, 1), "status": again.status.value, "valid": valid,
+            "objective": again.objective, "bound": again.bound,
+            "perturbation": (again.penalties or {}).get("perturbation")}
 
 
 def _fmt(x, spec: str = "") -> str:
@@ -90,7 +101,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--gap", type=float, default=None)
     ap.add_argument("--repair", action="store_true",
                     help="also run the repair benchmark on the largest scale's first seed")
+    ap.add_argument("--save", metavar="DIR", help="write each problem and timetable to DIR")
+    ap.add_argument("--repair-from", nargs=2, metavar=("PROBLEM", "SOLUTION"),
+                    help="only run the repair benchmark on a saved problem and timetable")
     args = ap.parse_args(argv)
+    if args.repair_from:
+        from scheduler.solution import Solution
+        problem = json.loads(Path(args.repair_from[0]).read_text())
+        sol = Solution.from_json(json.loads(Path(args.repair_from[1]).read_text()))
+        r = _repair(problem, sol, args.solvers[0], args.time_limit)
+        _print_repair(args.repair_from[0], "-", r)
+        return
 
     head = (f"{'scale':8} {'seed':>4} {'solver':6} {'sect':>4} {'meet':>5} {'vars':>7} "
             f"{'cons':>7} {'build':>6} {'first':>6} {'status':9} {'obj':>7} {'bound':>7} "
@@ -106,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
                 want_repair = args.repair and scale == args.scales[-1] and i == 0 \
                     and solver == "highs"
                 proc = ctx.Process(target=_run, args=(scale, seed, solver, args.time_limit,
-                                                      args.gap, queue, want_repair))
+                                                      args.gap, queue, want_repair, args.save))
                 proc.start()
                 row = None
                 waited = 0.0
@@ -134,9 +155,14 @@ def main(argv: list[str] | None = None) -> None:
                 if "repair" in row:
                     repairs.append((row["scale"], row["seed"], row["repair"]))
     for scale, seed, r in repairs:
-        print(f"\nrepair ({scale}, seed {seed}): teacher {r['teacher']} unavailable on "
-              f"{r['day']} ({r['had_to_move']} meetings that day): moved {r['moved']} "
-              f"meetings in {r['seconds']} s, status {r['status']}, valid {r['valid']}")
+        _print_repair(scale, seed, r)
+
+
+def _print_repair(scale, seed, r: dict) -> None:
+    print(f"\nrepair ({scale}, seed {seed}): teacher {r['teacher']} unavailable on "
+          f"{r['day']} ({r['had_to_move']} meetings that day): moved {r['moved']} "
+          f"meetings in {r['seconds']} s, status {r['status']}, objective {r['objective']} "
+          f"(perturbation {r['perturbation']}), bound {r['bound']}, valid {r['valid']}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""A fast greedy timetable, used as the MILP's warm start (and as a fallback answer).
+"""A fast greedy timetable, used as the MILP's warm start (and as a fallback answer), and
+`repair_start`: the reference timetable mended after a change, for a repair.
 
 Sections are placed one at a time, hardest first (locked, with children, fixed teacher, few
 options), each with the cheapest teacher, slots and rooms that keep every hard rule given
@@ -14,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from scheduler.precheck import Candidates
-from scheduler.problem import Placement, Problem
+from scheduler.problem import Lock, Placement, Problem
 
 
 class _State:
@@ -338,3 +339,206 @@ def _place_with(st: _State, cand: Candidates, c: str, t: str, refs, locks):
         take(*best)
         total += best_cost
     return chosen, total
+
+
+def repair_start(problem: Problem, cand: Candidates, sections: list[str],
+                 seed: int = 0) -> tuple[list[Placement], list[str]] | None:
+    """The reference timetable mended for the changed problem: every reference meeting that
+    still keeps every hard rule stays as it was; the meetings that no longer fit (a teacher
+    away, a room closed, ...) are placed again with the section's reference teacher when
+    they fit around everything kept; otherwise a few other sections make room for them, or
+    the section is placed afresh, whichever moves the fewest reference meetings. Returns
+    (placements, sections left out), or None without a reference."""
+    if problem.reference is None:
+        return None
+    rng = random.Random(seed)
+    st = _State(problem)
+    in_model = set(sections)
+    refs: dict[str, list[Placement]] = defaultdict(list)
+    for ref in problem.reference:
+        if ref.section in in_model:
+            refs[ref.section].append(ref)
+    locks: dict[str, list] = defaultdict(list)
+    for lk in problem.locked:
+        locks[lk.section].append(lk)
+    kept: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    # first keep what still fits, section by section, checking each meeting as it is added
+    for c in sections:
+        items = refs.get(c, [])
+        teachers = {a.teacher for a in items}
+        if len(teachers) != 1:
+            continue
+        t = items[0].teacher
+        if t not in cand.teachers[c]:
+            continue
+        chosen = _still_fitting(st, cand, c, t, items, locks[c])
+        if chosen:
+            st.add(c, t, chosen)
+            kept[c] = (t, chosen)
+    placements: list[Placement] = []
+    failed: list[str] = []
+    todo = []
+    for c in sections:
+        have = kept.get(c)
+        if have is None or len(have[1]) < problem.sections[c].meetings:
+            todo.append(c)
+    # then the broken sections, hardest first: missing meetings with the same teacher, or
+    # else making room by moving others or the whole section again (`_eject_and_place`)
+    todo.sort(key=lambda c: len(cand.slots[c]) * len(cand.rooms[c]) * len(cand.teachers[c]))
+    broken = set(todo)
+    placed: dict[str, tuple[str, list[tuple[str, str]]]] = {
+        c: kept[c] for c in sections if c in kept and c not in broken}
+    stuck = []
+    for c in todo:
+        have = kept.get(c)
+        if have is not None:
+            st.remove(c, *have)
+        got = _place_kept(st, cand, c, have, refs[c], locks[c])
+        if got is None:
+            stuck.append(c)      # for now without its kept meetings: they free their rooms
+            continue
+        st.add(c, *got)
+        placed[c] = got
+    for c in stuck:
+        if not _eject_and_place(st, cand, c, kept.get(c), placed, refs, locks, rng):
+            failed.append(c)
+    for c, (t, chosen) in placed.items():
+        placements += number_meetings(problem, c, t, chosen)[0]
+    return placements, failed
+
+
+def _moved(problem: Problem, c: str, t: str, chosen: list[tuple[str, str]],
+           refs: list[Placement]) -> int:
+    now = set(number_meetings(problem, c, t, chosen)[0])
+    return sum(1 for ref in refs if ref not in now)
+
+
+def _eject_and_place(st: _State, cand: Candidates, c: str,
+                     kept: tuple[str, list[tuple[str, str]]] | None,
+                     placed: dict[str, tuple[str, list[tuple[str, str]]]],
+                     refs: dict[str, list[Placement]], locks: dict[str, list],
+                     rng: random.Random, tries: int = 400, seconds: float = 3.0) -> bool:
+    """Place section c, if need be by taking out one or more sections that hold its
+    teachers or rooms and putting them back after it (their old slots first). c goes in
+    with its kept meetings and teacher when it can, else afresh. The trial moving the
+    fewest reference meetings wins; stops early when only c's own lost meetings move.
+    Updates `st` and `placed`; False when no trial placed them all."""
+    p = st.p
+    deadline = time.monotonic() + seconds
+    by_teacher: dict[str, list[str]] = defaultdict(list)
+    by_room: dict[str, set[str]] = defaultdict(set)
+    for d, (t, chosen) in placed.items():
+        by_teacher[t].append(d)
+        for _s, r in chosen:
+            by_room[r].add(d)
+    teachers = ([kept[0]] if kept else []) + [t for t in cand.teachers[c]
+                                              if not kept or t != kept[0]]
+    groups = [sorted(by_teacher[t]) for t in teachers] + \
+        [sorted(by_room[r]) for r in cand.rooms[c]]
+    groups = [g for g in groups if g]
+    singles = sorted({d for g in groups for d in g},
+                     key=lambda d: (p.sections[d].meetings, d))
+    options: list[list[str]] = [[]] + [[d] for d in singles] + groups
+    least = len(refs.get(c, [])) - (len(kept[1]) if kept else 0)
+    best = None
+    n = 0
+    while n < tries and time.monotonic() < deadline:
+        if n < len(options):
+            order = list(options[n])
+        elif groups:     # later rounds: two neighbourhoods at once
+            order = sorted(set(rng.choice(groups)) | set(rng.choice(groups)))
+        else:
+            break
+        n += 1
+        rng.shuffle(order)
+        for d in order:
+            st.remove(d, *placed[d])
+        new: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+        got = _place_kept(st, cand, c, kept, refs.get(c, []), locks.get(c, [])) \
+            or _place_section(st, cand, c, refs.get(c, []), locks.get(c, []), rng)
+        if got is not None:
+            new[c] = got
+            st.add(c, *got)
+            for d in order:
+                got = _place_kept(st, cand, d, placed[d], refs.get(d, []), locks.get(d, []),
+                                  pin=False) \
+                    or _place_section(st, cand, d, refs.get(d, []), locks.get(d, []), rng)
+                if got is None:
+                    break
+                new[d] = got
+                st.add(d, *got)
+        if len(new) == len(order) + 1:
+            cost = sum(_moved(p, d, t, chosen, refs.get(d, [])) for d, (t, chosen)
+                       in new.items())
+            if best is None or cost < best[0]:
+                best = (cost, new)
+        for d, got in new.items():
+            st.remove(d, *got)
+        for d in order:
+            st.add(d, *placed[d])
+        if best is not None and best[0] <= least:
+            break            # nothing else had to move: no trial can do better
+    if best is None:
+        return False
+    for d in best[1]:
+        if d in placed:
+            st.remove(d, *placed[d])
+    for d, got in best[1].items():
+        st.add(d, *got)
+        placed[d] = got
+    return True
+
+
+def _place_kept(st: _State, cand: Candidates, c: str,
+                kept: tuple[str, list[tuple[str, str]]] | None, refs: list[Placement],
+                locks: list, pin: bool = True):
+    """Section c with the teacher it had: its kept meetings pinned (`pin`) or merely
+    preferred, the others wherever they fit; None when that teacher cannot take it."""
+    if kept is None:
+        return None
+    p = st.p
+    t, chosen = kept
+    cap = p.teachers[t].max_meetings
+    if cap is not None and st.load[t] + p.sections[c].meetings > cap:
+        return None
+    pinned = {lk.slot for lk in locks}
+    pins = [Lock(c, -1, s, r, t) for s, r in chosen if s not in pinned] if pin else []
+    got = _place_with(st, cand, c, t, refs, list(locks) + pins)
+    return None if got is None else (t, got[0])
+
+
+def _still_fitting(st: _State, cand: Candidates, c: str, t: str, items: list[Placement],
+                   locks) -> list[tuple[str, str]]:
+    """The reference meetings of section c (teacher t) that keep every hard rule given what
+    is already in `st`, in meeting order; the caller adds them to `st`."""
+    p = st.p
+    section = p.sections[c]
+    g = section.children_group
+    chosen: list[tuple[str, str]] = []
+    extra: dict[str, str] = {}
+    cap = p.teachers[t].max_meetings
+    lock_at = {lk.meeting: lk for lk in locks}
+    for a in sorted(items, key=lambda a: a.meeting):
+        if len(chosen) >= section.meetings or (cap is not None and
+                                               st.load[t] + len(chosen) + 1 > cap):
+            break
+        lk = lock_at.get(a.meeting)
+        if lk is not None and (lk.slot != a.slot or lk.room not in (None, a.room)
+                               or lk.teacher not in (None, t)):
+            continue
+        if a.slot not in cand.teacher_slots.get((c, t), ()) or a.room not in cand.rooms[c] \
+                or a.slot not in cand.room_slots[(c, a.room)]:
+            continue
+        if (a.room, a.slot) in st.room_busy or (g and (g, a.slot) in st.group_busy):
+            continue
+        if any((n, a.slot) in st.conflict_busy for n in st.conflicts_of[c]):
+            continue
+        pos = st.day_pos[p.day_of(a.slot)]
+        if any(s == a.slot or abs(pos - st.day_pos[p.day_of(s)]) < section.min_days_apart
+               for s, _ in chosen):
+            continue
+        if not st.teacher_ok(t, a.slot, p.rooms[a.room].site, extra):
+            continue
+        chosen.append((a.slot, a.room))
+        extra[a.slot] = p.rooms[a.room].site
+    return chosen

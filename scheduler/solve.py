@@ -18,8 +18,8 @@ from collections.abc import Callable
 
 import pulp
 
-from scheduler.heuristic import greedy, number_meetings
-from scheduler.improve import flow_bound
+from scheduler.heuristic import greedy, number_meetings, repair_start
+from scheduler.improve import flow_bound, relaxation
 from scheduler.model import Model, build_model
 from scheduler.precheck import candidates, precheck
 from scheduler.problem import Placement, Problem, load_problem
@@ -309,18 +309,29 @@ def _solve(problem: Problem | dict, time_limit: float, gap: float | None, solver
                for k in range(problem.sections[c].meetings)]
 
     budget = heuristic_seconds if heuristic_seconds is not None else min(10.0, time_limit / 4)
-    first = greedy(problem, cand, sections, seconds=budget)
+    first = None
+    repairing = False
+    if problem.reference is not None:
+        # repair: the reference with only what no longer fits placed again
+        first = repair_start(problem, cand, sections)
+        if first is not None and first[1] and not problem.allow_unassigned:
+            first = None
+        repairing = first is not None
+    if first is None:
+        first = greedy(problem, cand, sections, seconds=budget)
     first_at = None
     if first is not None:
         first_at = time.monotonic() - start
         g_place, g_failed = first
-        say(f"{first_at:7.1f}s  greedy timetable, {len(g_place)} meetings placed, "
-            f"{len(g_failed)} sections left out")
-    if first is not None:
-        first = _polish(problem, cand, first, start, time_limit, say, progress)
+        say(f"{first_at:7.1f}s  {'mended reference' if repairing else 'greedy'} timetable, "
+            f"{len(g_place)} meetings placed, {len(g_failed)} sections left out")
+    moved_floor = problem.weights["perturbation"] * len(unkeepable(problem, cand))
     estimate = estimate_size(problem, cand, sections)
     big = solver == "highs" and estimate >= BIG_MODEL and first is not None
+    if first is not None:
+        first = _polish(problem, cand, first, start, time_limit, say, progress)
     bound = None
+    relaxed_bound = None
     proven = False
     if big:
         # too big to prove in minutes: local search on the greedy timetable while a small
@@ -332,10 +343,18 @@ def _solve(problem: Problem | dict, time_limit: float, gap: float | None, solver
         say(f"{build_done - start:7.1f}s  the MILP would have about {estimate} variables: "
             "local search instead")
         solver_name = "greedy + local search (bound: HiGHS " + _highs_version() + ")"
-        first, bound = _solve_big(problem, cand, sections, first, start, time_limit,
-                                  progress, say)
-        if bound is not None:
-            bound += problem.weights["unassigned"] * len(outside)
+        if repairing:
+            # a mended reference after a local search that stopped by itself: a re-solve
+            # of the whole district would only trade moved meetings for other penalties
+            solver_name = "repair + local search (bound: HiGHS " + _highs_version() + ")"
+            left = time_limit - (time.monotonic() - start)
+            bound = flow_bound(problem, cand, sections,
+                               seconds=max(1.0, min(left * 0.8 - 1.0, 20.0)))
+        else:
+            first, bound = _solve_big(problem, cand, sections, first, start, time_limit,
+                                      progress, say)
+        if bound is not None:   # the relaxation counts no perturbation: add the floor
+            bound += problem.weights["unassigned"] * len(outside) + moved_floor
         has_solution = infeasible = False
     else:
         building = time.monotonic()
@@ -353,14 +372,23 @@ def _solve(problem: Problem | dict, time_limit: float, gap: float | None, solver
         remaining = max(1.0, time_limit - (time.monotonic() - start))
         progress.constant = model.constant
         solver_name = ""
+        # who teaches when, as a small MILP: a true bound, and a plan to place rooms around
+        relaxed_bound, plan = relaxation(problem, cand, sections,
+                                         seconds=min(10.0, max(1.0, remaining / 5)))
+        say(f"{time.monotonic() - start:7.1f}s  relaxation bound "
+            f"{'-' if relaxed_bound is None else f'{relaxed_bound:.6g}'}")
     if big:
         pass   # the timetable is in `first`, the bound in `bound`
     elif solver == "highs":
         solver_name = "HiGHS " + _highs_version()
         has_solution, infeasible, proven, bound = _solve_highs(
-            model, warm, progress, start, time_limit, gap, threads, say, exact_first)
+            model, warm, progress, start, time_limit, gap, threads, say, exact_first,
+            plan=None if relaxed_bound is None or plan is None
+            else (relaxed_bound + problem.weights["unassigned"] * len(outside)
+                  + moved_floor, plan))
     else:
         solver_name = "CBC (PuLP bundled)"
+        remaining = max(1.0, time_limit - (time.monotonic() - start))
         status, sol_status, timed_out = _cbc_solve(model.prob, remaining, threads, gap,
                                                    warm is not None)
         if warm is not None and sol_status == pulp.LpSolutionNoSolutionFound:
@@ -414,9 +442,9 @@ def _solve(problem: Problem | dict, time_limit: float, gap: float | None, solver
     if solver == "cbc" and proven:
         bound = objective
     floor = section_bound(problem, cand, sections)
-    if not big:
-        floor = max(floor, flow_bound(problem, cand, sections, seconds=10.0) or 0.0)
-    floor += problem.weights["unassigned"] * len(outside)
+    if not big and relaxed_bound is not None:
+        floor = max(floor, relaxed_bound)
+    floor += problem.weights["unassigned"] * len(outside) + moved_floor
     bound = floor if bound is None else max(bound, floor)
     if bound is not None:
         if _integral(problem):   # an integral objective is at least the bound rounded up
@@ -442,9 +470,16 @@ def _solve(problem: Problem | dict, time_limit: float, gap: float | None, solver
 
 def _solve_highs(model: Model, warm: dict | None, progress: _Progress, start: float,
                  time_limit: float, gap: float | None, threads: int | None,
-                 say: Callable[[str], None], exact_first: float | None
+                 say: Callable[[str], None], exact_first: float | None,
+                 plan: tuple[float, dict] | None = None
                  ) -> tuple[bool, bool, bool, float | None]:
-    """(has_solution, infeasible, proven, bound) of the model, solved with HiGHS."""
+    """(has_solution, infeasible, proven, bound) of the model, solved with HiGHS.
+
+    With `plan` = (bound, {section: (teacher, slots)}) from `improve.relaxation` (the bound
+    a true lower bound of the whole objective), the model is first solved with every
+    section held to its planned teacher and slots (rooms only): a timetable that reaches
+    the bound is optimal; otherwise it is the warm start if it beats `warm`.
+    """
     import highspy
 
     from scheduler.improve import Incumbent, large_neighbourhood_search, run_parallel_bound
@@ -464,6 +499,26 @@ def _solve_highs(model: Model, warm: dict | None, progress: _Progress, start: fl
     bound = None
     infeasible = proven = False
     best = None
+    if plan is not None:
+        bound = plan[0]
+        realised = _realise(model, h, plan[1], min(20.0, max(1.0, remaining / 3)))
+        if realised is not None:
+            say(f"{time.monotonic() - start:7.1f}s  planned timetable: {realised.objective:g} "
+                f"(bound {plan[0]:.6g})")
+            progress.found()
+            progress.update(realised.objective - model.constant, plan[0] - model.constant)
+            if realised.objective <= _reachable(model.problem, plan[0]):
+                for var in lp.variables():
+                    var.varValue = realised.values[var.index]
+                return True, False, True, plan[0]
+            warm_objective = None if warm is None else model.constant + sum(
+                c * float(warm.get(v.name, 0.0)) for v, c in lp.objective.items())
+            if warm_objective is None or realised.objective < warm_objective:
+                warm = {v.name: realised.values[v.index] for v in lp.variables()}
+                engine.warm = warm
+        remaining = max(1.0, time_limit - (time.monotonic() - start))
+        stage1 = min(stage1, remaining)
+        h.setOptionValue("time_limit", stage1 or 1.0)
     if stage1 > 0:
         engine.callSolver(lp)
         status = h.getModelStatus()
@@ -471,7 +526,8 @@ def _solve_highs(model: Model, warm: dict | None, progress: _Progress, start: fl
         if status == highspy.HighsModelStatus.kInfeasible:
             return False, True, False, None
         if math.isfinite(info.mip_dual_bound):
-            bound = info.mip_dual_bound + model.constant
+            bound = max(bound if bound is not None else -math.inf,
+                        info.mip_dual_bound + model.constant)
         if info.primal_solution_status >= 2:
             best = Incumbent(list(h.getSolution().col_value),
                              info.objective_function_value + model.constant)
@@ -514,20 +570,67 @@ def _solve_highs(model: Model, warm: dict | None, progress: _Progress, start: fl
     return True, infeasible, proven, bound
 
 
+def _reachable(problem: Problem, bound: float) -> float:
+    """The least objective a timetable can have given a proven bound: the bound itself, or
+    the bound rounded up when every weight and period penalty is whole."""
+    if _integral(problem):
+        return math.ceil(bound - 1e-6) + 1e-6
+    return bound + 1e-9 * max(1.0, abs(bound))
+
+
+def _realise(model: Model, h, plan: dict, seconds: float):
+    """Solve the loaded model with every section held to its planned teacher and slots;
+    the bounds are put back afterwards. An Incumbent, or None when no timetable fits."""
+    from scheduler.improve import Incumbent
+    lp = h.getLp()
+    lower0, upper0 = list(lp.col_lower_), list(lp.col_upper_)
+    shut = []
+    for (c, s, _r), var in model.x.items():
+        if c not in plan or s not in plan[c][1]:
+            shut.append(var.index)
+    for (c, t), var in model.y.items():
+        if c in plan and t != plan[c][0]:
+            shut.append(var.index)
+    for (c, t, _s, _a), var in model.v.items():
+        if c in plan and t != plan[c][0]:
+            shut.append(var.index)
+    h.changeColsBounds(len(shut), shut, [0.0] * len(shut), [0.0] * len(shut))
+    h.setOptionValue("time_limit", max(1.0, seconds))
+    try:
+        h.run()
+        info = h.getInfo()
+        if info.primal_solution_status < 2:
+            return None
+        return Incumbent(list(h.getSolution().col_value),
+                         info.objective_function_value + model.constant)
+    finally:
+        h.changeColsBounds(len(shut), shut, [lower0[i] for i in shut],
+                           [upper0[i] for i in shut])
+        h.clearSolver()
+
+
 def _polish(problem: Problem, cand, first, start: float, time_limit: float,
             say: Callable[[str], None], progress: _Progress):
     """Ruin-and-recreate local search on the greedy timetable, for up to a third of the
-    time (it stops by itself when moves stop paying): a better warm start for the MILP."""
+    time (a sixth in a repair; it stops by itself when moves stop paying): a better warm
+    start for the MILP."""
     from scheduler.heuristic import improve_locally
 
     placements, failed = first
     left_out = [Unplaced(c, k, UNPLACED_REASON) for c in failed
                 for k in range(problem.sections[c].meetings)]
 
-    def cost(items: list[Placement]) -> float:
-        return objective_of(problem, penalties_of(problem, items, left_out))
+    # in a repair, a move that changes nothing else must not count as free: a tiny
+    # extra per moved meeting keeps such ties with the reference
+    tie = 1e-3 if problem.reference else 0.0
 
-    deadline = time.monotonic() + max(0.0, min(time_limit / 3, 60.0))
+    def cost(items: list[Placement]) -> float:
+        counts = penalties_of(problem, items, left_out)
+        return objective_of(problem, counts) + tie * counts["perturbation"]
+
+    # a repair starts next to a good timetable: a shorter search leaves time for the bound
+    deadline = time.monotonic() + max(0.0, min(time_limit / (6 if problem.reference else 3),
+                                               60.0))
     progress.update(cost(placements), None)
     placements = improve_locally(problem, cand, placements, deadline, cost,
                                  lambda _items, value: progress.update(value, None))
@@ -559,6 +662,24 @@ def section_bound(problem: Problem, cand, sections: list[str]) -> float:
     return total
 
 
+def unkeepable(problem: Problem, cand) -> list[int]:
+    """Indexes of reference meetings no valid timetable can keep as they were: their
+    teacher, slot or room is outside what the changed problem allows the section, or their
+    section is left out whole. Each costs `perturbation` in every timetable (the other
+    bounds count perturbation as zero, so adding this keeps the sum a true bound)."""
+    out = []
+    for i, ref in enumerate(problem.reference or ()):
+        c = ref.section
+        if c not in problem.sections or c in cand.reasons \
+                or ref.meeting >= problem.sections[c].meetings \
+                or ref.teacher not in cand.teachers.get(c, ()) \
+                or ref.slot not in cand.teacher_slots.get((c, ref.teacher), ()) \
+                or ref.room not in cand.rooms.get(c, ()) \
+                or ref.slot not in cand.room_slots.get((c, ref.room), ()):
+            out.append(i)
+    return out
+
+
 def estimate_size(problem: Problem, cand, sections: list[str]) -> int:
     """The number of x, y and v variables the MILP would have (the bulk of it)."""
     n = 0
@@ -583,7 +704,7 @@ def _solve_big(problem: Problem, cand, sections: list[str], first, start: float,
 
     from scheduler.heuristic import improve_locally
 
-    deadline = start + time_limit
+    deadline = start + time_limit - 1.0   # the recount and the final check come after it
     result: dict = {"bound": None}
 
     def bound_job() -> None:
