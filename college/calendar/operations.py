@@ -1,0 +1,348 @@
+"""Cancelling and moving single dated sessions of the published timetable, undoing that, and each
+account's secret calendar URL. Every change is checked here, audited, and flushed; callers commit."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from college.audit.operations import log_change, snapshot
+from college.auth.models import Account, Role
+from college.catalog.models import DayKind, Period, Section, Term
+from college.extensions import db
+from college.i18n import format_day
+from college.people.models import TeacherAbsence
+from college.places.models import Room, Site
+from college.records import RecordError
+from college.timetable.models import (
+    MeetingAssignment,
+    SessionAction,
+    SessionChange,
+    TimetableVersion,
+)
+from college.timetable.operations import published_version
+from college.timetable.sessions import DAY_CODES, TIMEZONE, Session, dated_sessions
+
+REASON_MAX = 200
+
+
+# --- which timetable people see --------------------------------------------------------------
+
+def published_versions(today: date | None = None) -> list[TimetableVersion]:
+    """The published versions of the terms that have not ended yet (earliest term first); when every
+    term has ended, the latest published one."""
+    today = today or date.today()
+    rows = list(db.session.scalars(
+        sa.select(TimetableVersion).join(Term, TimetableVersion.term_id == Term.id)
+        .where(TimetableVersion.published_at.is_not(None)).order_by(Term.first_day, Term.id)))
+    running = [v for v in rows if v.term.last_day >= today]
+    return running or rows[-1:]
+
+
+def placed_meetings(version: TimetableVersion) -> list[MeetingAssignment]:
+    """The version's placed meetings with their section, course, teacher, room, site and closures loaded
+    in a few queries (pages over the whole district would otherwise ask once per meeting)."""
+    section = selectinload(MeetingAssignment.section)
+    room = selectinload(MeetingAssignment.room)
+    return list(db.session.scalars(
+        sa.select(MeetingAssignment)
+        .where(MeetingAssignment.version_id == version.id, MeetingAssignment.slot.is_not(None))
+        .options(section.selectinload(Section.course), section.selectinload(Section.teacher),
+                 room.selectinload(Room.site).selectinload(Site.closures), room.selectinload(Room.closures),
+                 selectinload(MeetingAssignment.teacher))
+        .order_by(MeetingAssignment.id)))
+
+
+def session_sites(account: Account) -> set[int] | None:
+    """The sites whose sessions the account may change: None for every site (administrators)."""
+    if account is not None and account.has_role(Role.ADMIN):
+        return None
+    if account is not None and account.has_role(Role.COORDINATOR):
+        return {site.id for site in account.sites}
+    return set()
+
+
+def _require_site(actor, site_id: int) -> None:
+    allowed = session_sites(actor)
+    if allowed is not None and site_id not in allowed:
+        raise RecordError(None, _("You may only change sessions at the sites you coordinate."))
+
+
+# --- finding a session -----------------------------------------------------------------------
+
+def _assignment(version: TimetableVersion, section: Section, meeting: int) -> MeetingAssignment:
+    row = db.session.scalar(sa.select(MeetingAssignment).where(
+        MeetingAssignment.version_id == version.id, MeetingAssignment.section_id == section.id,
+        MeetingAssignment.meeting == meeting))
+    if row is None or not row.placed:
+        raise RecordError("meeting", _("Class %(section)s has no meeting %(n)s in the published timetable.",
+                                       section=section.code, n=meeting + 1))
+    return row
+
+
+def find_session(section: Section, meeting: int, on_date: date) -> tuple[TimetableVersion, MeetingAssignment,
+                                                                          Session]:
+    """The published version, the meeting and its session on `on_date` (as the weekly pattern gives it)."""
+    version = published_version(section.term)
+    if version is None:
+        raise RecordError(None, _("%(term)s has no published timetable yet.", term=section.term.name))
+    row = _assignment(version, section, meeting)
+    found = [s for s in dated_sessions([row], section.term, apply_changes=False) if s.day == on_date]
+    if not found:
+        raise RecordError("on_date", _("Class %(section)s has no session on %(day)s.",
+                                       section=section.code, day=format_day(on_date)))
+    return version, row, found[0]
+
+
+def existing_change(section: Section, meeting: int, on_date: date) -> SessionChange | None:
+    return db.session.scalar(sa.select(SessionChange).where(
+        SessionChange.section_id == section.id, SessionChange.meeting == meeting, SessionChange.on_date == on_date))
+
+
+def _reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise RecordError("reason", _("Please say why, in a few words: learners are told the reason."))
+    if len(text) > REASON_MAX:
+        raise RecordError("reason", _("The reason may be at most %(n)s characters.", n=REASON_MAX))
+    return text
+
+
+def _not_changed_yet(section: Section, meeting: int, on_date: date) -> None:
+    change = existing_change(section, meeting, on_date)
+    if change is not None:
+        if change.action == SessionAction.CANCELLED:
+            raise RecordError(None, _("This session is already cancelled (%(reason)s); undo that first.",
+                                      reason=change.reason))
+        raise RecordError(None, _("This session is already moved to %(day)s (%(reason)s); undo that first.",
+                                  day=format_day(change.new_date), reason=change.reason))
+
+
+def _summary(section: Section, meeting: int, on_date: date) -> str:
+    return f"{section.code} #{meeting + 1} {on_date.isoformat()}"
+
+
+# --- cancel ----------------------------------------------------------------------------------
+
+def cancel_session(section: Section, meeting: int, on_date: date, reason: str, actor) -> SessionChange:
+    """Cancel one dated session of the published timetable, with the reason learners are told."""
+    _version, _row, session = find_session(section, meeting, on_date)
+    _require_site(actor, session.site_id)
+    text = _reason(reason)
+    _not_changed_yet(section, meeting, on_date)
+    change = SessionChange(section_id=section.id, meeting=meeting, on_date=on_date,
+                           action=SessionAction.CANCELLED, reason=text, created_by_id=getattr(actor, "id", None))
+    db.session.add(change)
+    db.session.flush()
+    log_change(actor, "create", "session_change", change.id,
+               f"{_summary(section, meeting, on_date)} cancelled", snapshot(change))
+    return change
+
+
+# --- move ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Clash:
+    what: str          # "room" or "teacher"
+    session: Session
+
+
+def _holiday(term: Term, day: date):
+    return next((d for d in term.calendar_days if d.day == day and d.kind == DayKind.HOLIDAY), None)
+
+
+def _absence(teacher_id: int | None, day: date) -> TeacherAbsence | None:
+    if teacher_id is None:
+        return None
+    rows = db.session.scalars(sa.select(TeacherAbsence).where(
+        TeacherAbsence.teacher_id == teacher_id, TeacherAbsence.first_day <= day))
+    for absence in rows:
+        if absence.last_day is not None and absence.last_day < day:
+            continue
+        if absence.days and DAY_CODES[day.weekday()] not in absence.days:
+            continue
+        return absence
+    return None
+
+
+def clashes(version: TimetableVersion, session: Session, day: date, period: Period, room: Room) -> list[Clash]:
+    """Sessions of the published timetable (with changes) in `room`, or with the session's teacher, that
+    overlap the new time on `day`; the session itself does not count."""
+    moved_in = set(db.session.execute(sa.select(SessionChange.section_id, SessionChange.meeting)
+                                      .where(SessionChange.new_room_id == room.id)).all())
+    teacher_id = session.teacher_id
+    rows = [m for m in placed_meetings(version) if (
+        m.room_id == room.id or (m.section_id, m.meeting) in moved_in
+        or (teacher_id is not None and (m.teacher_id or m.section.teacher_id) == teacher_id))]
+    start = datetime.combine(day, period.start, TIMEZONE)
+    end = datetime.combine(day, period.end, TIMEZONE)
+    found = []
+    for other in dated_sessions(rows, version.term):
+        if other.day != day or other.cancelled or not (other.start < end and start < other.end):
+            continue
+        if (other.section_id, other.meeting, other.original_day) == (session.section_id, session.meeting,
+                                                                     session.original_day):
+            continue
+        if other.room_id == room.id:
+            found.append(Clash("room", other))
+        elif teacher_id is not None and other.teacher_id == teacher_id:
+            found.append(Clash("teacher", other))
+    return found
+
+
+def move_check(section: Section, meeting: int, on_date: date, new_date: date | None, new_period: str | None,
+               new_room: Room | None, actor) -> tuple[Period, Room]:
+    """The new period and room of the move, or a RecordError naming the first rule it breaks."""
+    version, row, session = find_session(section, meeting, on_date)
+    term = section.term
+    _require_site(actor, session.site_id)
+    if new_date is None:
+        raise RecordError("new_date", _("Please choose the new date."))
+    if not term.first_day <= new_date <= term.last_day:
+        raise RecordError("new_date", _("%(day)s is outside the term (%(first)s to %(last)s).",
+                                        day=format_day(new_date), first=format_day(term.first_day),
+                                        last=format_day(term.last_day)))
+    periods = {p.code: p for p in term.periods}
+    period = periods.get(new_period or session.period)
+    if period is None:
+        raise RecordError("new_period", _("The term has no period %(code)s.", code=new_period))
+    room = new_room or row.room
+    if room.site.id != session.site_id:
+        _require_site(actor, room.site_id)
+    if new_date == on_date and period.code == session.period and room.id == session.room_id:
+        raise RecordError(None, _("That is where the session already is: choose another date, period or room."))
+    holiday = _holiday(term, new_date)
+    if holiday is not None:
+        raise RecordError("new_date", _("%(day)s is a public holiday (%(name)s).", day=format_day(new_date),
+                                        name=holiday.name or _("holiday")))
+    closure = next((c for c in room.site.closures if c.first_day <= new_date <= c.last_day), None)
+    if closure is not None:
+        raise RecordError("new_date", _("%(site)s is closed on %(day)s (%(reason)s).", site=room.site.name,
+                                        day=format_day(new_date), reason=closure.reason or _("no reason given")))
+    shut = next((c for c in room.closures if c.first_day <= new_date <= c.last_day), None)
+    if shut is not None:
+        raise RecordError("new_room", _("Room %(room)s is closed on %(day)s (%(reason)s).", room=room.name,
+                                        day=format_day(new_date), reason=shut.reason or _("no reason given")))
+    if room.seats < section.seats:
+        raise RecordError("new_room", _("Room %(room)s has %(seats)s seats; class %(section)s needs %(need)s.",
+                                        room=room.name, seats=room.seats, section=section.code,
+                                        need=section.seats))
+    absence = _absence(session.teacher_id, new_date)
+    if absence is not None:
+        raise RecordError("new_date", _("%(teacher)s is away on %(day)s (%(reason)s).", teacher=session.teacher,
+                                        day=format_day(new_date), reason=absence.reason or _("no reason given")))
+    for clash in clashes(version, session, new_date, period, room):
+        other = clash.session
+        if clash.what == "room":
+            raise RecordError("new_room", _(
+                "Room %(room)s is already used then: %(section)s %(course)s, %(time)s.", room=room.name,
+                section=other.section, course=other.course, time=f"{other.start:%H:%M}–{other.end:%H:%M}"))
+        raise RecordError("new_period", _(
+            "%(teacher)s already teaches then: %(section)s %(course)s at %(site)s, %(time)s.",
+            teacher=session.teacher, section=other.section, course=other.course, site=other.site,
+            time=f"{other.start:%H:%M}–{other.end:%H:%M}"))
+    return period, room
+
+
+def move_session(section: Section, meeting: int, on_date: date, new_date: date | None, new_period: str | None,
+                 new_room: Room | None, reason: str, actor) -> SessionChange:
+    """Move one dated session to a new date (and maybe period and room) within the term, with a reason."""
+    text = _reason(reason)
+    _not_changed_yet(section, meeting, on_date)
+    period, room = move_check(section, meeting, on_date, new_date, new_period, new_room, actor)
+    _version, row, session = find_session(section, meeting, on_date)
+    change = SessionChange(section_id=section.id, meeting=meeting, on_date=on_date, action=SessionAction.MOVED,
+                           new_date=new_date, new_period=period.code if period.code != session.period else None,
+                           new_room_id=room.id if room.id != row.room_id else None, reason=text,
+                           created_by_id=getattr(actor, "id", None))
+    db.session.add(change)
+    db.session.flush()
+    log_change(actor, "create", "session_change", change.id,
+               f"{_summary(section, meeting, on_date)} moved to {new_date.isoformat()} {period.code} {room.name}",
+               snapshot(change))
+    return change
+
+
+# --- undo ------------------------------------------------------------------------------------
+
+def change_site_ids(change: SessionChange) -> set[int]:
+    """The sites a change touches: the meeting's site in the published timetable, and a new room's site."""
+    sites = set()
+    version = published_version(change.section.term)
+    if version is not None:
+        row = db.session.scalar(sa.select(MeetingAssignment).where(
+            MeetingAssignment.version_id == version.id, MeetingAssignment.section_id == change.section_id,
+            MeetingAssignment.meeting == change.meeting))
+        if row is not None and row.room is not None:
+            sites.add(row.room.site_id)
+    if change.new_room is not None:
+        sites.add(change.new_room.site_id)
+    return sites
+
+
+def undo_change(change: SessionChange, actor) -> None:
+    """Remove a cancellation or move: the session is back at its weekly place."""
+    for site_id in change_site_ids(change):
+        _require_site(actor, site_id)
+    before = snapshot(change)
+    record_id = change.id
+    summary = f"{_summary(change.section, change.meeting, change.on_date)} {change.action.value} undone"
+    db.session.delete(change)
+    db.session.flush()
+    log_change(actor, "delete", "session_change", record_id, summary, before)
+
+
+# --- secret calendar URLs --------------------------------------------------------------------
+
+FEED_ROLES = (Role.TEACHER, Role.COORDINATOR, Role.ADMIN)
+
+
+def may_have_feed(account: Account) -> bool:
+    """Teachers (with a teacher record), coordinators and administrators have a calendar feed."""
+    if account is None or not account.has_role(*FEED_ROLES):
+        return False
+    return not account.has_role(Role.TEACHER) or account.teacher_id is not None
+
+
+def new_calendar_token(account: Account, actor) -> str:
+    """Give the account a new secret calendar token; the old URL stops working at once."""
+    if not may_have_feed(account):
+        raise RecordError(None, _("Only teachers, coordinators and administrators have a calendar link."))
+    replaced = account.calendar_token is not None
+    account.calendar_token = secrets.token_urlsafe(32)
+    db.session.flush()
+    log_change(actor, "update", "account", account.id,
+               f"{account.display_name}: calendar link {'replaced' if replaced else 'created'}",
+               {"calendar_token": ["replaced" if replaced else None, "new"]})
+    return account.calendar_token
+
+
+def account_for_token(token: str) -> Account | None:
+    """The active account whose calendar token this is."""
+    if not token or len(token) > 64:
+        return None
+    account = db.session.scalar(sa.select(Account).where(Account.calendar_token == token))
+    if account is None or not account.active or not may_have_feed(account):
+        return None
+    return account
+
+
+def feed_sessions(account: Account, today: date | None = None) -> list[Session]:
+    """The sessions an account's feed shows, from the published timetables: a teacher's own, a
+    coordinator's sites', every session for an administrator; cancelled and moved ones included."""
+    out: list[Session] = []
+    sites = session_sites(account)
+    for version in published_versions(today):
+        rows = placed_meetings(version)
+        if account.has_role(Role.TEACHER):
+            rows = [m for m in rows if (m.teacher_id or m.section.teacher_id) == account.teacher_id]
+        sessions = dated_sessions(rows, version.term)
+        if sites is not None and not account.has_role(Role.TEACHER):
+            sessions = [s for s in sessions if s.site_id in sites]
+        out.extend(sessions)
+    return out
