@@ -63,6 +63,12 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, admin_bp, audit_bp, places_bp, people_bp, catalog_bp, bulk_bp, timetable_bp):
         app.register_blueprint(bp)
+    from college.reports.routes import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
+    from college.calendar.routes import bp as calendar_bp
+
+    app.register_blueprint(calendar_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -25,7 +25,15 @@ from college.people.models import (
     children_group_sites,
     teacher_subjects,
 )
-from college.places.models import Area, AreaLevel, Room, RoomClosure, Site, SiteClosure, TravelOverride
+from college.places.models import (
+    Area,
+    AreaLevel,
+    Room,
+    RoomClosure,
+    Site,
+    SiteClosure,
+    TravelOverride,
+)
 from college.timetable.models import (
     JobState,
     MeetingAssignment,

@@ -288,3 +288,32 @@ class ProxyLinkForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.proxy_account_id.choices = proxy_choices()
         self.relation.choices = choices((r.value, RELATION_LABELS[r]) for r in ProxyRelation)
+
+
+def teacher_choices() -> list:
+    """Teachers as select choices, by code."""
+    from college.people.models import Teacher
+
+    return choices((t.id, f"{t.code} {t.name}") for t in db.session.scalars(sa.select(Teacher).order_by(Teacher.code)))
+
+
+def weekday_choices() -> list:
+    """The seven days as checkbox choices, in the reader's language."""
+    names = DAY_NAMES["zh" if is_chinese() else "en"]
+    return choices((d, names[d]) for d in DAYS)
+
+
+class AbsenceForm(FlaskForm):
+    teacher_id = SelectField(_l("Teacher"), coerce=int, validators=[DataRequired(_l("Choose a teacher."))])
+    first_day = DateField(_l("First day away"), validators=[DataRequired(_l("Please enter a date."))])
+    last_day = DateField(_l("Last day away"), validators=[Optional()],
+                         description=_l("Leave empty while the return is not known."))
+    days = CheckboxesField(_l("Only on these days"), invalid_choice_message=_l("Choose days from the list."),
+                           description=_l("Leave all unticked when the teacher cannot teach on any day."))
+    reason = StringField(_l("Reason"), validators=[Length(max=200, message=_l("At most %(max)d characters."))])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teacher_id.choices = teacher_choices()
+        self.days.choices = weekday_choices()

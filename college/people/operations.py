@@ -31,6 +31,7 @@ from college.people.models import (
     ProxyLink,
     ProxyRelation,
     Teacher,
+    TeacherAbsence,
     TeacherKind,
 )
 from college.places.models import Area, AreaLevel, Site
@@ -387,3 +388,54 @@ def _link_summary(values: dict, link: ProxyLink | None = None) -> str:
     proxy = record(Account, current(values, link, "proxy_account_id"))
     learner = record(Learner, current(values, link, "learner_id"))
     return f"{proxy.display_name if proxy else '?'} → {learner.name if learner else '?'}"
+
+
+
+# Teacher absences ------------------------------------------------------------------------------
+
+def _check_absence(values: dict, absence: TeacherAbsence | None = None) -> None:
+    teacher_id = current(values, absence, "teacher_id")
+    if teacher_id is None or db.session.get(Teacher, teacher_id) is None:
+        raise RecordError("teacher_id", _l("Choose an existing teacher."))
+    first, last = current(values, absence, "first_day"), current(values, absence, "last_day")
+    if not isinstance(first, date):
+        raise RecordError("first_day", _l("Please enter a date."))
+    if last is not None and not isinstance(last, date):
+        raise RecordError("last_day", _l("Please enter a date."))
+    if last is not None and last < first:
+        raise RecordError("last_day", _l("The last day away cannot be before the first day."))
+    days = current(values, absence, "days")
+    if days is not None:
+        days = list(days)
+        unknown = [d for d in days if d not in DAYS]
+        if unknown:
+            raise RecordError("days", _l("Unknown day %(day)s.", day=unknown[0]))
+        days = [d for d in DAYS if d in days] or None         # none ticked: every day
+    values["days"] = days
+    reason = (current(values, absence, "reason", "") or "").strip()
+    if len(reason) > 200:
+        raise RecordError("reason", _l("At most %(n)s characters, please.", n=200))
+    values["reason"] = reason
+
+
+def _absence_summary(values: dict, absence: TeacherAbsence | None = None) -> str:
+    teacher = record(Teacher, current(values, absence, "teacher_id"))
+    return f"{teacher.name if teacher else '?'} {current(values, absence, 'first_day')}"
+
+
+def create_absence(values: dict, actor) -> TeacherAbsence:
+    """Record that a teacher cannot teach from first_day (to last_day, or until further notice),
+    on every day or only on the given weekdays; the next timetable repair moves their meetings."""
+    _check_absence(values)
+    return create_record(TeacherAbsence, values, actor, summary=_absence_summary(values))
+
+
+def update_absence(absence: TeacherAbsence, values: dict, actor) -> TeacherAbsence:
+    """Change an absence under the same rules as create_absence."""
+    _check_absence(values, absence)
+    return update_record(absence, values, actor, summary=_absence_summary(values, absence))
+
+
+def delete_absence(absence: TeacherAbsence, actor) -> None:
+    """Delete an absence: the teacher is available again from the next solve."""
+    delete_record(absence, actor, summary=_absence_summary({}, absence))

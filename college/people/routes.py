@@ -20,12 +20,13 @@ from college.people.forms import (
     GENDER_LABELS,
     KIND_LABELS,
     RELATION_LABELS,
+    AbsenceForm,
     ChildrenGroupForm,
     LearnerForm,
     ProxyLinkForm,
     TeacherForm,
 )
-from college.people.models import ChildrenGroup, Learner, ProxyLink, Teacher
+from college.people.models import ChildrenGroup, Learner, ProxyLink, Teacher, TeacherAbsence
 from college.places.models import Site
 
 bp = Blueprint("people", __name__, url_prefix="/admin")
@@ -163,4 +164,35 @@ register_pages(bp, RecordPages(
     search=[Account.phone, Account.display_name], order_by=[Account.role, Account.phone],
     form_values=account_values, fill_form=fill_account,
     options=lambda: [joinedload(Account.learner), joinedload(Account.teacher), selectinload(Account.sites)],
+))
+
+
+def _absence_days(a) -> str:
+    from college.people.forms import weekday_choices
+
+    if not a.days:
+        return str(_l("Every day"))
+    names = {c.value: c.label for c in weekday_choices()}
+    return "、".join(str(names.get(d, d)) for d in a.days)
+
+
+def _absence_values(form) -> dict:
+    values = _data(form)
+    values["days"] = values.get("days") or None
+    return values
+
+
+register_pages(bp, RecordPages(
+    name="absences", model=TeacherAbsence, title=_l("Teacher absences"), singular=_l("absence"), form=AbsenceForm,
+    columns=[
+        Column(_l("Teacher"), lambda a: a.teacher.name),
+        Column(_l("First day away"), lambda a: format_day(a.first_day)),
+        Column(_l("Last day away"), lambda a: format_day(a.last_day) if a.last_day else _l("Until further notice")),
+        Column(_l("Days"), _absence_days),
+        Column(_l("Reason"), lambda a: a.reason),
+    ],
+    create=ops.create_absence, update=ops.update_absence, delete=ops.delete_absence,
+    search=[Teacher.name, Teacher.code, TeacherAbsence.reason], order_by=[TeacherAbsence.first_day.desc()],
+    form_values=_absence_values,
+    scope=lambda q, a: q.join(TeacherAbsence.teacher), options=lambda: [joinedload(TeacherAbsence.teacher)],
 ))

@@ -241,3 +241,43 @@ class RoomForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.site_id.choices = site_choices(current_user)
+
+
+def room_choices(account=None) -> list:
+    """Rooms as select choices ("site · room"); a coordinator is offered the rooms of their own sites only."""
+    from college.places.models import Room
+
+    rooms = db.session.scalars(sa.select(Room).join(Room.site).order_by(Site.code, Room.name))
+    if account is not None and not account.has_role("admin"):
+        rooms = [r for r in rooms if account.coordinates_site(r.site_id)]
+    return choices((r.id, f"{r.site.code} {r.site.name} · {r.name}") for r in rooms)
+
+
+class RoomClosureForm(FlaskForm):
+    room_id = SelectField(_l("Room"), coerce=optional_int, validators=[InputRequired(_l("Choose a room."))])
+    first_day = DateField(_l("First closed day"), validators=[InputRequired(_l("Please enter a date."))])
+    last_day = DateField(_l("Last closed day"), validators=[InputRequired(_l("Please enter a date."))],
+                         description=_l("The same as the first day for a closure of one day."))
+    reason = StringField(_l("Reason"), validators=[Length(max=200)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.room_id.choices = room_choices(current_user)
+
+
+class TravelOverrideForm(FlaskForm):
+    site_a_id = SelectField(_l("From site"), coerce=optional_int, validators=[InputRequired(_l("Choose a site."))])
+    site_b_id = SelectField(_l("To site"), coerce=optional_int, validators=[InputRequired(_l("Choose a site."))])
+    minutes = IntegerField(_l("Travel minutes"), validators=[
+        InputRequired(_l("Please enter the minutes, e.g. 25.")),
+        NumberRange(min=0, max=600, message=_l("Travel minutes are a whole number from 0 to 600."))],
+        description=_l("The same both ways; it replaces the estimate from the map when the timetable is built."))
+    note = StringField(_l("Note"), validators=[Length(max=200)],
+                       description=_l("e.g. the bus takes longer than the map says"))
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site_a_id.choices = site_choices()
+        self.site_b_id.choices = site_choices()

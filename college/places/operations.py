@@ -20,8 +20,10 @@ from college.places.models import (
     Area,
     AreaLevel,
     Room,
+    RoomClosure,
     Site,
     SiteClosure,
+    TravelOverride,
 )
 from college.records import RecordError, create_record, delete_record, update_record
 
@@ -240,3 +242,102 @@ def update_room(room: Room, values: dict, actor) -> Room:
 def delete_room(room: Room, actor) -> None:
     """Delete a room; refused while something still uses it."""
     delete_record(room, actor)
+
+
+
+# Room closures -------------------------------------------------------------------------------
+
+def _check_room_closure(values: dict, closure: RoomClosure | None = None) -> None:
+    room_id = current(values, closure, "room_id")
+    if room_id is None or db.session.get(Room, room_id) is None:
+        raise RecordError("room_id", _l("Choose an existing room."))
+    first, last = current(values, closure, "first_day"), current(values, closure, "last_day")
+    if not isinstance(first, date):
+        raise RecordError("first_day", _l("Please enter a date."))
+    if not isinstance(last, date):
+        raise RecordError("last_day", _l("Please enter a date."))
+    if last < first:
+        raise RecordError("last_day", _l("The last day cannot be before the first day."))
+    if (last - first).days > 366:
+        raise RecordError("last_day", _l("A closure lasts at most a year."))
+    reason = (current(values, closure, "reason", "") or "").strip()
+    if len(reason) > 200:
+        raise RecordError("reason", _l("At most %(n)s characters, please.", n=200))
+    values["reason"] = reason
+
+
+def _room_closure_summary(values: dict, closure: RoomClosure | None = None) -> str:
+    room = db.session.get(Room, current(values, closure, "room_id"))
+    return f"{room.site.name if room else '?'} · {room.name if room else '?'} {current(values, closure, 'first_day')}"
+
+
+def create_room_closure(values: dict, actor) -> RoomClosure:
+    """Close one room from first_day to last_day (inclusive) while the rest of its site stays open;
+    the next timetable repair moves its meetings."""
+    _check_room_closure(values)
+    return create_record(RoomClosure, values, actor, summary=_room_closure_summary(values))
+
+
+def update_room_closure(closure: RoomClosure, values: dict, actor) -> RoomClosure:
+    """Change a room closure under the same rules as create_room_closure."""
+    _check_room_closure(values, closure)
+    return update_record(closure, values, actor, summary=_room_closure_summary(values, closure))
+
+
+def delete_room_closure(closure: RoomClosure, actor) -> None:
+    """Delete a room closure: the room can be used again from the next solve."""
+    delete_record(closure, actor, summary=_room_closure_summary({}, closure))
+
+
+# Travel overrides ----------------------------------------------------------------------------
+
+MAX_TRAVEL_MINUTES = 600
+
+
+def _check_travel_override(values: dict, override: TravelOverride | None = None) -> None:
+    """Two different existing sites, stored in order (site_a_id < site_b_id), one override per pair."""
+    a, b = current(values, override, "site_a_id"), current(values, override, "site_b_id")
+    for field, site_id in (("site_a_id", a), ("site_b_id", b)):
+        if site_id is None or db.session.get(Site, site_id) is None:
+            raise RecordError(field, _l("Choose an existing site."))
+    if a == b:
+        raise RecordError("site_b_id", _l("Choose two different sites: a site needs no travel time to itself."))
+    minutes = current(values, override, "minutes")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= MAX_TRAVEL_MINUTES:
+        raise RecordError("minutes", _l("Travel minutes are a whole number from 0 to %(max)s.",
+                                        max=MAX_TRAVEL_MINUTES))
+    note = (current(values, override, "note", "") or "").strip()
+    if len(note) > 200:
+        raise RecordError("note", _l("At most %(n)s characters, please.", n=200))
+    low, high = sorted((a, b))
+    values.update(site_a_id=low, site_b_id=high, minutes=minutes, note=note)
+    clash = sa.select(TravelOverride).where(TravelOverride.site_a_id == low, TravelOverride.site_b_id == high)
+    if override is not None:
+        clash = clash.where(TravelOverride.id != override.id)
+    other = db.session.scalar(clash)
+    if other is not None:
+        raise RecordError("site_b_id", _l("These two sites already have a travel time (%(n)s minutes): "
+                                          "change that one instead.", n=other.minutes))
+
+
+def _travel_summary(values: dict, override: TravelOverride | None = None) -> str:
+    a = db.session.get(Site, current(values, override, "site_a_id"))
+    b = db.session.get(Site, current(values, override, "site_b_id"))
+    return f"{a.name if a else '?'} ↔ {b.name if b else '?'}: {current(values, override, 'minutes')}"
+
+
+def create_travel_override(values: dict, actor) -> TravelOverride:
+    """Set the travel minutes between two sites (both ways), in place of the map estimate."""
+    _check_travel_override(values)
+    return create_record(TravelOverride, values, actor, summary=_travel_summary(values))
+
+
+def update_travel_override(override: TravelOverride, values: dict, actor) -> TravelOverride:
+    """Change a travel override under the same rules as create_travel_override."""
+    _check_travel_override(values, override)
+    return update_record(override, values, actor, summary=_travel_summary(values, override))
+
+
+def delete_travel_override(override: TravelOverride, actor) -> None:
+    """Delete a travel override: the map estimate holds again from the next timetable."""
+    delete_record(override, actor, summary=_travel_summary({}, override))

@@ -9,6 +9,7 @@ from college.admin.pages import IGNORED_FIELDS, Column, RecordPages, register_pa
 from college.auth.access import may_edit_site
 from college.auth.models import Role
 from college.bulk.actions import bulk_actions
+from college.extensions import db
 from college.i18n import format_day, format_slot
 from college.places import operations as ops
 from college.places.forms import (
@@ -16,10 +17,20 @@ from college.places.forms import (
     LEVEL_LABELS,
     AreaForm,
     ClosureForm,
+    RoomClosureForm,
     RoomForm,
     SiteForm,
+    TravelOverrideForm,
 )
-from college.places.models import AREA_LEVEL_ORDER, Area, Room, Site, SiteClosure
+from college.places.models import (
+    AREA_LEVEL_ORDER,
+    Area,
+    Room,
+    RoomClosure,
+    Site,
+    SiteClosure,
+    TravelOverride,
+)
 
 bp = Blueprint("places", __name__, url_prefix="/admin")
 
@@ -124,4 +135,52 @@ register_pages(bp, RecordPages(
     search=[Room.name, Site.name], order_by=[Room.site_id, Room.name],
     roles=(Role.ADMIN, Role.COORDINATOR), scope=lambda q, a: own_sites_only(q.join(Room.site), a),
     allowed=may_edit_room, options=lambda: [joinedload(Room.site)], extra_actions=bulk_actions("rooms"),
+))
+
+
+
+def may_edit_room_closure(closure, account, values) -> bool:
+    """A coordinator may touch closures of rooms at their own sites only."""
+    if closure is not None and not may_edit_site(account, closure.room.site_id):
+        return False
+    if values is None or values.get("room_id") is None:
+        return True
+    room = db.session.get(Room, values["room_id"])
+    return room is not None and may_edit_site(account, room.site_id)
+
+
+register_pages(bp, RecordPages(
+    name="room_closures", model=RoomClosure, title=_l("Room closures"), singular=_l("room closure"),
+    form=RoomClosureForm,
+    columns=[
+        Column(_l("Site"), lambda c: c.room.site.name),
+        Column(_l("Room"), lambda c: c.room.name),
+        Column(_l("First closed day"), lambda c: format_day(c.first_day)),
+        Column(_l("Last closed day"), lambda c: format_day(c.last_day)),
+        Column(_l("Reason"), lambda c: c.reason),
+    ],
+    create=ops.create_room_closure, update=ops.update_room_closure, delete=ops.delete_room_closure,
+    search=[Room.name, Site.name, RoomClosure.reason], order_by=[RoomClosure.first_day.desc()],
+    roles=(Role.ADMIN, Role.COORDINATOR),
+    scope=lambda q, a: own_sites_only(q.join(RoomClosure.room).join(Room.site), a),
+    allowed=may_edit_room_closure, options=lambda: [joinedload(RoomClosure.room).joinedload(Room.site)],
+))
+
+
+def _site_label(site) -> str:
+    return f"{site.code} {site.name}"
+
+
+register_pages(bp, RecordPages(
+    name="travel", model=TravelOverride, title=_l("Travel times between sites"), singular=_l("travel time"),
+    form=TravelOverrideForm,
+    columns=[
+        Column(_l("From site"), lambda t: _site_label(t.site_a)),
+        Column(_l("To site"), lambda t: _site_label(t.site_b)),
+        Column(_l("Travel minutes"), lambda t: t.minutes),
+        Column(_l("Note"), lambda t: t.note),
+    ],
+    create=ops.create_travel_override, update=ops.update_travel_override, delete=ops.delete_travel_override,
+    search=[TravelOverride.note], order_by=[TravelOverride.site_a_id, TravelOverride.site_b_id],
+    options=lambda: [joinedload(TravelOverride.site_a), joinedload(TravelOverride.site_b)],
 ))

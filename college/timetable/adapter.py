@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from college.catalog.models import DAYS, Course, Section, SectionStatus, Term
 from college.extensions import db
-from college.people.models import ChildrenGroup, Teacher
-from college.places.models import Room, Site
+from college.people.models import ChildrenGroup, Teacher, TeacherAbsence
+from college.places.models import Room, RoomClosure, Site, TravelOverride
 
 PROBLEM_FORMAT = "senior-college-timetable/1"
 
@@ -50,6 +51,27 @@ def travel_minutes(a: Site, b: Site, settings: TravelSettings = TravelSettings()
     return settings.minimum_minutes + math.ceil(km * settings.detour / settings.speed_kmh * 60)
 
 
+def travel_minutes_table(sites: list[Site], settings: TravelSettings = TravelSettings()) -> dict[str, dict[str, int]]:
+    """`travel_minutes` of the shared format: the map estimate between every two sites, except where an
+    administrator set the minutes for the pair (TravelOverride, both ways), which wins and also gives
+    minutes to sites without coordinates. A pair with neither is left out: unreachable."""
+    overrides = {(o.site_a_id, o.site_b_id): o.minutes for o in db.session.scalars(sa.select(TravelOverride))}
+    table: dict[str, dict[str, int]] = {}
+    for a in sites:
+        row = {}
+        for b in sites:
+            if a.id == b.id:
+                continue
+            minutes = overrides.get((min(a.id, b.id), max(a.id, b.id)))
+            if minutes is None:
+                minutes = travel_minutes(a, b, settings)
+            if minutes is not None:
+                row[b.code] = minutes
+        if row:
+            table[a.code] = row
+    return table
+
+
 def room_id(room: Room) -> str:
     return f"R{room.id}"
 
@@ -75,10 +97,73 @@ def _known(slots: list[str] | None, valid: set[str]) -> list[str] | None:
     return [s for s in slots if s in valid]
 
 
-def build_problem(term: Term, *, travel: TravelSettings = TravelSettings()) -> dict:
-    """The term's timetable problem: every section not cancelled, with what it may use."""
+def rest_of_term(term: Term, as_of: date | None = None) -> tuple[date, date]:
+    """The days of the term still to come: from `as_of` (default today) or the first day if later."""
+    start = max(term.first_day, as_of or date.today())
+    return start, term.last_day
+
+
+def _weekdays(first: date, last: date) -> set[str]:
+    """The day codes of the dates first..last (all seven once the span is a week or more)."""
+    if (last - first).days >= 6:
+        return set(DAYS)
+    return {DAYS[(first + timedelta(days=n)).weekday()] for n in range((last - first).days + 1)}
+
+
+def absent_slots(term: Term, as_of: date | None = None) -> dict[int, set[str]]:
+    """Slots each teacher (by id) loses to absences that overlap the rest of the term.
+
+    The weekly timetable repeats every week, so an absence that overlaps the days still to come
+    (`rest_of_term`) removes the teacher's slots on its weekdays for the whole timetable: its
+    `days` when it names some, else every weekday that falls within the overlap (all seven once
+    it lasts a week). Absences that ended before, or start after the term, change nothing. A
+    single missed session is better cancelled or moved on its date than re-planned for the term.
+    """
+    start, end = rest_of_term(term, as_of)
+    lost: dict[int, set[str]] = {}
+    if start > end:
+        return lost
+    absences = db.session.scalars(sa.select(TeacherAbsence).where(
+        TeacherAbsence.first_day <= end,
+        sa.or_(TeacherAbsence.last_day.is_(None), TeacherAbsence.last_day >= start)))
+    periods = [p.code for p in term.periods]
+    for absence in absences:
+        first, last = max(absence.first_day, start), min(absence.last_day or end, end)
+        days = _weekdays(first, last)
+        if absence.days:
+            days &= set(absence.days)
+        lost.setdefault(absence.teacher_id, set()).update(f"{d}:{p}" for d in days for p in periods)
+    return lost
+
+
+def closed_rooms(term: Term, as_of: date | None = None) -> set[int]:
+    """Ids of rooms left out of the problem: those with a closure overlapping the rest of the term.
+
+    The shared format can close a whole site in a slot but has no closed slots for one room, and
+    closing the site would close its other rooms too; so a room closed on any day still to come
+    leaves the weekly timetable entirely (its meetings move to other rooms). A closure that ended
+    before `rest_of_term` starts, or begins after the term, changes nothing.
+    """
+    start, end = rest_of_term(term, as_of)
+    if start > end:
+        return set()
+    return set(db.session.scalars(sa.select(RoomClosure.room_id).where(
+        RoomClosure.first_day <= end, RoomClosure.last_day >= start)))
+
+
+def build_problem(term: Term, *, travel: TravelSettings = TravelSettings(), locked: list[dict] | None = None,
+                  reference: dict | None = None, as_of: date | None = None) -> dict:
+    """The term's timetable problem: every section not cancelled, with what it may use.
+
+    Teacher absences and room closures that overlap the rest of the term (from `as_of`, default
+    today) are applied as `absent_slots` and `closed_rooms` say. `locked` entries (section code,
+    meeting, slot, room, teacher) and the `reference` solution are kept only where they name
+    sections, rooms and teachers the problem still has, so the problem always reads.
+    """
     slots = slot_list(term)
     valid = set(slots)
+    lost = absent_slots(term, as_of)
+    shut = closed_rooms(term, as_of)
     sections = list(db.session.scalars(
         sa.select(Section)
         .where(Section.term_id == term.id, Section.status != SectionStatus.CANCELLED)
@@ -87,23 +172,16 @@ def build_problem(term: Term, *, travel: TravelSettings = TravelSettings()) -> d
         .order_by(Section.code)))
     sites = list(db.session.scalars(
         sa.select(Site).options(selectinload(Site.closures)).order_by(Site.code)))
-    rooms = list(db.session.scalars(sa.select(Room).join(Room.site).order_by(Site.code, Room.name)))
+    rooms = [r for r in db.session.scalars(sa.select(Room).join(Room.site).order_by(Site.code, Room.name))
+             if r.id not in shut]
     teachers = list(db.session.scalars(
         sa.select(Teacher).options(selectinload(Teacher.subjects)).order_by(Teacher.code)))
     groups = list(db.session.scalars(
         sa.select(ChildrenGroup).options(selectinload(ChildrenGroup.sites)).order_by(ChildrenGroup.code)))
 
-    travel_table: dict[str, dict[str, int]] = {}
-    for a in sites:
-        row = {}
-        for b in sites:
-            minutes = travel_minutes(a, b, travel)
-            if minutes is not None and a.id != b.id:
-                row[b.code] = minutes
-        if row:
-            travel_table[a.code] = row
+    travel_table = travel_minutes_table(sites, travel)
 
-    return {
+    problem = {
         "format": PROBLEM_FORMAT,
         "name": term.name,
         "days": list(DAYS),
@@ -116,7 +194,7 @@ def build_problem(term: Term, *, travel: TravelSettings = TravelSettings()) -> d
                    "features": sorted(r.features)}
                   for r in rooms],
         "teachers": [{"id": t.code, "subjects": [s.code for s in t.subjects],
-                      "available": _known(t.available or [], valid),
+                      "available": [s for s in _known(t.available or [], valid) if s not in lost.get(t.id, ())],
                       "preferred": _known(t.preferred or [], valid),
                       "max_meetings": t.max_meetings, "max_sites_per_day": t.max_sites_per_day,
                       "intergenerational": t.intergenerational} for t in teachers],
@@ -133,6 +211,20 @@ def build_problem(term: Term, *, travel: TravelSettings = TravelSettings()) -> d
         "reference": None,
         "allow_unassigned": False,
     }
+    known = {"room": {r["id"] for r in problem["rooms"]},
+             "teacher": {t["id"] for t in problem["teachers"]}, "slot": valid}
+
+    meetings = {c["id"]: c["meetings"] for c in problem["sections"]}
+
+    def fits(entry: dict) -> bool:
+        return (entry.get("section") in meetings and 0 <= entry.get("meeting", -1) < meetings[entry["section"]]
+                and all(entry.get(k) is None or entry.get(k) in ids for k, ids in known.items()))
+
+    problem["locked"] = [dict(e) for e in locked or [] if fits(e)]
+    if reference is not None:
+        problem["reference"] = {**reference, "assignments": [a for a in reference.get("assignments") or []
+                                                             if fits(a)]}
+    return problem
 
 
 SOLUTION_FORMAT = "senior-college-timetable-solution/1"
@@ -156,6 +248,8 @@ def solution_to_version(version, solution: dict) -> None:
             raise SolutionError(f"{path}: unknown section {item.get('section')!r}")
         return sections[item["section"]]
 
+    # Meetings the problem locked stay locked in the new version, so a further re-solve keeps them too.
+    locked = {(e["section"], e["meeting"]) for e in (version.problem or {}).get("locked") or []}
     rows = []
     for i, a in enumerate(solution.get("assignments") or []):
         path = f"assignments[{i}]"
@@ -166,7 +260,7 @@ def solution_to_version(version, solution: dict) -> None:
             raise SolutionError(f"{path}: unknown teacher {a.get('teacher')!r}")
         rows.append({"version_id": version.id, "section_id": section_of(a, path), "meeting": int(a["meeting"]),
                      "slot": a["slot"], "room_id": int(room[1:]), "teacher_id": teachers[a["teacher"]],
-                     "locked": False, "reason": None})
+                     "locked": (a.get("section"), a.get("meeting")) in locked, "reason": None})
     for i, u in enumerate(solution.get("unassigned") or []):
         rows.append({"version_id": version.id, "section_id": section_of(u, f"unassigned[{i}]"),
                      "meeting": int(u["meeting"]), "slot": None, "room_id": None, "teacher_id": None,

@@ -1,4 +1,4 @@
-"""`flask timetable solve|publish|export|worker`: the timetable for operators and cron."""
+"""`flask timetable solve|publish|export|import|worker`: the timetable for operators and cron."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from college.timetable.adapter import build_problem, version_to_solution
 from college.timetable.jobs import queue, redis_connection, run_solve
 from college.timetable.models import JobState, MeetingAssignment, SolverStatus, TimetableVersion
 from college.timetable.operations import (
+    ImportRefused,
+    import_solution,
     publish_version,
     published_version,
     request_solve,
@@ -127,6 +129,37 @@ def export_command(term_name: str | None, problem_path: str, solution_path: str)
     for path, data in ((problem_path, problem), (solution_path, solution)):
         Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     click.echo(f"{term.name}: problem -> {problem_path}; published version {version.number} -> {solution_path}")
+
+
+@timetable_cli.command("import")
+@click.option("--term", "term_name", help="Term name (default: the term that starts last).")
+@click.option("--problem", "problem_path", type=click.Path(exists=True, dir_okay=False),
+              help="The problem the solution answers (default: the term's problem from today's data).")
+@click.option("--note", default="", help="A note for the new version.")
+@click.argument("solution_path", type=click.Path(exists=True, dir_okay=False))
+def import_command(term_name: str | None, problem_path: str | None, note: str, solution_path: str) -> None:
+    """Store a solution file as a new version of the term, if `scheduler.validate` finds it valid (else nothing)."""
+    term = find_term(term_name)
+    try:
+        solution = json.loads(Path(solution_path).read_text(encoding="utf-8"))
+        problem = (json.loads(Path(problem_path).read_text(encoding="utf-8")) if problem_path
+                   else build_problem(term))
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"cannot read the JSON: {error}") from None
+    if not isinstance(solution, dict) or not isinstance(problem, dict):
+        raise click.ClickException("the problem and the solution must each be a JSON object")
+    try:
+        version = import_solution(term, problem, solution, None, note=note or f"flask timetable import {solution_path}")
+        db.session.commit()
+    except ImportRefused as refused:
+        db.session.rollback()
+        for v in refused.violations:
+            click.echo(f"{v['rule']}: {v['message']}", err=True)
+        raise click.ClickException(f"{refused.message} ({solution_path})") from None
+    except RecordError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from None
+    click.echo(status_line(version))
 
 
 @timetable_cli.command("worker")

@@ -1,10 +1,10 @@
-"""Forms of the timetable pages: start a solve; the buttons that only need CSRF."""
+"""Forms of the timetable pages: start a solve, move a meeting; the buttons that only need CSRF."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, SubmitField
+from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from college.timetable.operations import MAX_TIME_LIMIT
@@ -38,3 +38,13 @@ class SolveForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A POST button (cancel, publish): only the CSRF token."""
+
+
+class MoveForm(FlaskForm):
+    """Move one meeting to a time, a room and a teacher (the teacher of the whole class)."""
+
+    slot = SelectField(_l("Time"), validators=[InputRequired(_l("Choose a time."))])
+    room = SelectField(_l("Room"), coerce=int, validators=[InputRequired(_l("Choose a room."))])
+    teacher = SelectField(_l("Teacher (of every meeting of this class)"), coerce=int,
+                          validators=[InputRequired(_l("Choose a teacher."))])
+    submit = SubmitField(_l("Move the meeting"))

@@ -1,27 +1,48 @@
-"""Administrators' timetable pages: versions of a term, a solve's live progress, week grids."""
+"""Administrators' timetable pages: versions of a term, a solve's live progress, week grids; copying a
+version to edit, locking and moving its meetings, re-solving, repair, the diff of two versions, JSON."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from college.auth.access import admin_required
 from college.catalog.models import Term
 from college.extensions import db
 from college.records import RecordError
 from college.timetable import grids
-from college.timetable.forms import ButtonForm, SolveForm
+from college.timetable.forms import ButtonForm, MoveForm, SolveForm
 from college.timetable.jobs import dispatch
-from college.timetable.models import JobState, SolverStatus, TimetableVersion
+from college.timetable.models import JobState, MeetingAssignment, SolverStatus, TimetableVersion
 from college.timetable.operations import (
+    MoveRefused,
     cancel_solve,
+    copy_version,
     fail_stale_solves,
+    has_timetable,
+    is_draft,
+    move_check,
+    move_meeting,
     publish_version,
+    published_version,
     request_solve,
+    set_locked,
     state_name,
 )
 
@@ -135,9 +156,12 @@ def versions(term_id: int):
 @admin_required
 def solve(version_id: int):
     version = _version(version_id)
+    published = published_version(version.term)
     return render_template("timetable/solve.html", version=version, p=progress(version),
                            button=ButtonForm(), counts=grids.placed_counts(version),
-                           penalties=grids.penalty_sentences(version), unplaced=grids.unplaced(version))
+                           penalties=grids.penalty_sentences(version), unplaced=grids.unplaced(version),
+                           draft=is_draft(version), has_timetable=has_timetable(version), published=published,
+                           resolve_form=SolveForm(formdata=None))
 
 
 @bp.route("/versions/<int:version_id>/progress.json")
@@ -239,3 +263,248 @@ def calendar(term_id: int, kind: str, code: str):
     body = ical_feed(dated_sessions(chosen, term), f"{term.name} {code}")
     return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
                        "Content-Disposition": f'attachment; filename="{kind}-{code}.ics"'}
+
+
+# --- editing by hand: copy, lock, move, re-solve --------------------------------------------
+
+def _meeting(version: TimetableVersion, meeting_id: int) -> MeetingAssignment:
+    row = db.session.get(MeetingAssignment, meeting_id)
+    if row is None or row.version_id != version.id:
+        abort(404)
+    return row
+
+
+def _refuse(error: RecordError, back: str):
+    db.session.rollback()
+    flash(error.message, "error")
+    return redirect(back)
+
+
+@bp.route("/versions/<int:version_id>/copy", methods=["POST"])
+@admin_required
+def copy(version_id: int):
+    version = _version(version_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        draft = copy_version(version, current_user)
+        db.session.commit()
+    except RecordError as error:
+        return _refuse(error, url_for(".solve", version_id=version_id))
+    flash(_("Version %(n)s is a copy of version %(m)s: change it here.", n=draft.number, m=version.number),
+          "success")
+    return redirect(url_for(".meetings", version_id=draft.id))
+
+
+@bp.route("/versions/<int:version_id>/meetings")
+@admin_required
+def meetings(version_id: int):
+    version = _version(version_id)
+    if not has_timetable(version):
+        abort(404)
+    rows = db.session.scalars(
+        sa.select(MeetingAssignment).where(MeetingAssignment.version_id == version.id)
+        .options(joinedload(MeetingAssignment.section), joinedload(MeetingAssignment.room),
+                 joinedload(MeetingAssignment.teacher))).all()
+    rows = sorted(rows, key=lambda m: (m.section.code, m.meeting))
+    return render_template("timetable/meetings.html", version=version, term=version.term, rows=rows,
+                           draft=is_draft(version), button=ButtonForm())
+
+
+@bp.route("/versions/<int:version_id>/meetings/<int:meeting_id>/lock", methods=["POST"])
+@admin_required
+def lock(version_id: int, meeting_id: int):
+    version = _version(version_id)
+    row = _meeting(version, meeting_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    back = url_for(".meetings", version_id=version.id) + f"#m{row.id}"
+    try:
+        set_locked(row, request.form.get("locked") == "1", current_user)
+        db.session.commit()
+    except RecordError as error:
+        return _refuse(error, back)
+    return redirect(back)
+
+
+def _move_form(version: TimetableVersion, row: MeetingAssignment) -> MoveForm:
+    from college.i18n import format_slot
+    from college.people.models import Teacher
+    from college.places.models import Room, Site
+    from college.timetable.adapter import slot_list
+
+    form = MoveForm()
+    form.slot.choices = [(s, format_slot(s)) for s in slot_list(version.term)]
+    rooms = db.session.execute(sa.select(Room.id, Room.name, Room.seats, Site.name).join(Room.site)
+                               .order_by(Site.code, Room.name)).all()
+    form.room.choices = [(rid, f"{site} · {name} ({seats})") for rid, name, seats, site in rooms]
+    subject = row.section.course.subject_id
+    teachers = db.session.scalars(sa.select(Teacher).order_by(Teacher.code)).all()
+    # Those who teach the class's subject first; the others stay choosable and the check says why not.
+    teachers.sort(key=lambda t: subject not in {s.id for s in t.subjects})
+    form.teacher.choices = [(t.id, f"{t.name} ({t.code})") for t in teachers]
+    if request.method == "GET":
+        form.slot.data = row.slot
+        form.room.data = row.room_id
+        form.teacher.data = row.teacher_id
+    return form
+
+
+def _move_target(form: MoveForm):
+    from college.people.models import Teacher
+    from college.places.models import Room
+
+    room = db.session.get(Room, form.room.data) if form.room.data is not None else None
+    teacher = db.session.get(Teacher, form.teacher.data) if form.teacher.data is not None else None
+    return form.slot.data, room, teacher
+
+
+@bp.route("/versions/<int:version_id>/meetings/<int:meeting_id>/move", methods=["GET", "POST"])
+@admin_required
+def move(version_id: int, meeting_id: int):
+    version = _version(version_id)
+    row = _meeting(version, meeting_id)
+    if not is_draft(version):
+        flash(_("Version %(n)s cannot be changed: make a copy to edit first.", n=version.number), "error")
+        return redirect(url_for(".meetings", version_id=version.id))
+    form = _move_form(version, row)
+    violations, status = [], 200
+    if form.validate_on_submit():
+        try:
+            move_meeting(row, *_move_target(form), current_user)
+            db.session.commit()
+        except MoveRefused as refused:
+            db.session.rollback()
+            violations, status = refused.violations, 422
+            form.form_errors.append(refused.message)
+        except RecordError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            status = 422
+        else:
+            penalty = f"{version.objective:g}"
+            flash(_("The meeting was moved; the penalty is now %(p)s.", p=penalty), "success")
+            return redirect(url_for(".meetings", version_id=version.id) + f"#m{row.id}")
+    elif request.method == "POST":
+        status = 422
+    return render_template("timetable/move.html", version=version, term=version.term, row=row, form=form,
+                           violations=violations), status
+
+
+@bp.route("/versions/<int:version_id>/meetings/<int:meeting_id>/check.json")
+@admin_required
+def check_move_json(version_id: int, meeting_id: int):
+    """The validator's answer to a move the form is about to make: {ok, violations, penalties, objective}."""
+    from college.people.models import Teacher
+    from college.places.models import Room
+
+    version = _version(version_id)
+    row = _meeting(version, meeting_id)
+    if not has_timetable(version):
+        abort(404)
+    room = db.session.get(Room, request.args.get("room", type=int) or 0)
+    teacher = db.session.get(Teacher, request.args.get("teacher", type=int) or 0)
+    slot = request.args.get("slot", "")
+    check = move_check(row, slot, room, teacher)
+    response = jsonify(check.as_json())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/versions/<int:version_id>/resolve", methods=["POST"])
+@admin_required
+def resolve(version_id: int):
+    """A new solve of the term keeping this version's locked meetings, with the published timetable as reference."""
+    version = _version(version_id)
+    form = SolveForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for(".solve", version_id=version_id))
+    try:
+        new = request_solve(version.term, current_user, time_limit=form.time_limit.data,
+                            note=form.note.data or _("Re-solve from version %(n)s", n=version.number),
+                            locks_from=version)
+        db.session.commit()
+    except RecordError as error:
+        return _refuse(error, url_for(".solve", version_id=version_id))
+    try:
+        dispatch(new)
+    except RecordError as error:
+        flash(error.message, "error")
+    return redirect(url_for(".solve", version_id=new.id))
+
+
+# --- repair, diff, JSON -----------------------------------------------------------------------
+
+@bp.route("/terms/<int:term_id>/repair", methods=["GET", "POST"])
+@admin_required
+def repair(term_id: int):
+    from college.timetable.repair import day_list, repair_needs
+
+    term = _term(term_id)
+    form = SolveForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            version = request_solve(term, current_user, time_limit=form.time_limit.data,
+                                    note=form.note.data or _("Repair"), repair=True)
+            db.session.commit()
+        except RecordError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            status = 422
+        else:
+            try:
+                dispatch(version)
+            except RecordError as error:
+                flash(error.message, "error")
+            return redirect(url_for(".solve", version_id=version.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("timetable/repair.html", term=term, form=form, needs=repair_needs(term),
+                           published=published_version(term), day_list=day_list), status
+
+
+@bp.route("/terms/<int:term_id>/diff")
+@admin_required
+def diff(term_id: int):
+    """Two versions of the term side by side: every moved meeting, who is affected, the penalties."""
+    from college.timetable.diff import PENALTY_NAMES, diff_versions
+
+    term = _term(term_id)
+    versions = grids.viewable_versions(term)
+    by_number = {v.number: v for v in versions}
+    published = published_version(term)
+    old = by_number.get(request.args.get("old", type=int) or -1) or published or (versions[-1] if versions else None)
+    new = by_number.get(request.args.get("new", type=int) or -1) or (versions[0] if versions else None)
+    result = diff_versions(old, new) if old is not None and new is not None else None
+    return render_template("timetable/diff.html", term=term, versions=versions, old=old, new=new, diff=result,
+                           penalty_names=PENALTY_NAMES)
+
+
+def _json_download(data: dict, filename: str) -> Response:
+    body = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/versions/<int:version_id>/problem.json")
+@admin_required
+def problem_json(version_id: int):
+    """The problem this version was solved from, in the shared format."""
+    version = _version(version_id)
+    if not version.problem:
+        abort(404)
+    return _json_download(version.problem, f"problem-{version.term_id}-{version.number}.json")
+
+
+@bp.route("/versions/<int:version_id>/solution.json")
+@admin_required
+def solution_json(version_id: int):
+    """The version's timetable as a solution in the shared format (read from its meeting rows)."""
+    from college.timetable.adapter import version_to_solution
+
+    version = _version(version_id)
+    if not has_timetable(version):
+        abort(404)
+    return _json_download(version_to_solution(version), f"solution-{version.term_id}-{version.number}.json")

@@ -1,4 +1,5 @@
-"""Dated sessions: each placed meeting repeated weekly over the term, minus holidays and site closures."""
+"""Dated sessions: each placed meeting repeated weekly over the term, minus holidays and site closures,
+with single sessions cancelled or moved (SessionChange) applied."""
 
 from __future__ import annotations
 
@@ -7,10 +8,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from dateutil.rrule import WEEKLY, rrule, rruleset
 
 from college.catalog.models import DayKind, Term
-from college.timetable.models import MeetingAssignment, TimetableVersion
+from college.extensions import db
+from college.timetable.models import (
+    MeetingAssignment,
+    SessionAction,
+    SessionChange,
+    TimetableVersion,
+)
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -18,7 +26,8 @@ DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 @dataclass(frozen=True)
 class Session:
-    """One dated class meeting."""
+    """One dated class meeting. A moved session is at its new day, time and room (`moved_from` is its
+    original day); a cancelled one keeps its place and says so. `original_day` keys it for changes."""
 
     section: str
     course: str
@@ -29,6 +38,23 @@ class Session:
     site: str
     room: str
     teacher: str
+    section_id: int | None = None
+    room_id: int | None = None
+    site_id: int | None = None
+    teacher_id: int | None = None
+    period: str = ""
+    cancelled: bool = False
+    moved_from: date | None = None
+    reason: str = ""
+    change_id: int | None = None
+
+    @property
+    def original_day(self) -> date:
+        return self.moved_from or self.day
+
+    @property
+    def changed(self) -> bool:
+        return self.change_id is not None
 
 
 def _closed(assignment: MeetingAssignment) -> list[tuple[date, date]]:
@@ -47,42 +73,84 @@ def _session(assignment: MeetingAssignment, day: date, period) -> Session:
         section=assignment.section.code, course=assignment.section.course.name, meeting=assignment.meeting,
         day=day, start=datetime.combine(day, period.start, TIMEZONE),
         end=datetime.combine(day, period.end, TIMEZONE), site=room.site.name, room=room.name,
-        teacher=teacher.name if teacher else "")
+        teacher=teacher.name if teacher else "", section_id=assignment.section_id, room_id=room.id,
+        site_id=room.site_id, teacher_id=teacher.id if teacher else None, period=period.code)
+
+
+def _changed(session: Session, change: SessionChange, periods: dict) -> Session:
+    """The session as the change leaves it: cancelled in place, or at its new date, period and room."""
+    if change.action == SessionAction.CANCELLED:
+        return Session(**{**session.__dict__, "cancelled": True, "reason": change.reason, "change_id": change.id})
+    period = periods.get(change.new_period or session.period)
+    room = change.new_room
+    day = change.new_date
+    values = {**session.__dict__, "day": day, "moved_from": session.day, "reason": change.reason,
+              "change_id": change.id, "period": period.code,
+              "start": datetime.combine(day, period.start, TIMEZONE),
+              "end": datetime.combine(day, period.end, TIMEZONE)}
+    if room is not None:
+        values.update(room=room.name, room_id=room.id, site=room.site.name, site_id=room.site_id)
+    return Session(**values)
+
+
+def changes_for(section_ids: Iterable[int]) -> dict[tuple[int, int, date], SessionChange]:
+    """The session changes of these sections, keyed by (section id, meeting, original date)."""
+    ids = sorted(set(section_ids))
+    if not ids:
+        return {}
+    rows = db.session.scalars(sa.select(SessionChange).where(SessionChange.section_id.in_(ids)))
+    return {(c.section_id, c.meeting, c.on_date): c for c in rows}
+
+
+def meeting_days(assignment: MeetingAssignment, term: Term) -> list[date]:
+    """The dates of one placed meeting over the term before any change: weekly on its day, minus
+    holidays and its site's closures, plus make-up days that work as its day."""
+    day_code, _, _period = (assignment.slot or "").partition(":")
+    if day_code not in DAY_CODES or assignment.room is None:
+        return []
+    holidays = {d.day for d in term.calendar_days if d.kind == DayKind.HOLIDAY}
+    makeups = [d for d in term.calendar_days if d.kind != DayKind.HOLIDAY and d.works_as == day_code]
+    closed = _closed(assignment)
+    dates = rruleset()
+    dates.rrule(rrule(WEEKLY, byweekday=DAY_CODES.index(day_code),
+                      dtstart=datetime.combine(term.first_day, datetime.min.time()),
+                      until=datetime.combine(term.last_day, datetime.min.time())))
+    for day in holidays:
+        dates.exdate(datetime.combine(day, datetime.min.time()))
+    for first, last in closed:
+        day = first
+        while day <= last:
+            dates.exdate(datetime.combine(day, datetime.min.time()))
+            day += timedelta(days=1)
+    days = {d.date() for d in dates}
+    days |= {m.day for m in makeups if term.first_day <= m.day <= term.last_day
+             and m.day not in holidays and not _is_closed(m.day, closed)}
+    return sorted(days)
 
 
 def dated_sessions(version_or_assignments: TimetableVersion | Iterable[MeetingAssignment],
-                   term: Term) -> list[Session]:
-    """Every dated session of the placed meetings over the term, in date order."""
+                   term: Term, *, apply_changes: bool = True) -> list[Session]:
+    """Every dated session of the placed meetings over the term, in date order, with the cancelled and
+    moved sessions of SessionChange applied (apply_changes=False: the plain weekly pattern)."""
     if isinstance(version_or_assignments, TimetableVersion):
         assignments = list(version_or_assignments.meetings)
     else:
         assignments = list(version_or_assignments)
     periods = {p.code: p for p in term.periods}
-    holidays = {d.day for d in term.calendar_days if d.kind == DayKind.HOLIDAY}
-    makeups = [d for d in term.calendar_days if d.kind != DayKind.HOLIDAY and d.works_as in DAY_CODES]
-    start = datetime.combine(term.first_day, datetime.min.time())
-    until = datetime.combine(term.last_day, datetime.min.time())
+    changes = changes_for(a.section_id for a in assignments) if apply_changes else {}
     sessions: list[Session] = []
     for a in assignments:
         if a.slot is None or a.room is None:
             continue
-        day_code, _, period_code = a.slot.partition(":")
-        period = periods.get(period_code)
-        if day_code not in DAY_CODES or period is None:
+        period = periods.get(a.slot.partition(":")[2])
+        if period is None:
             continue
-        closed = _closed(a)
-        dates = rruleset()
-        dates.rrule(rrule(WEEKLY, byweekday=DAY_CODES.index(day_code), dtstart=start, until=until))
-        for day in holidays:
-            dates.exdate(datetime.combine(day, datetime.min.time()))
-        for first, last in closed:
-            day = first
-            while day <= last:
-                dates.exdate(datetime.combine(day, datetime.min.time()))
-                day += timedelta(days=1)
-        days = {d.date() for d in dates}
-        days |= {m.day for m in makeups if m.works_as == day_code and term.first_day <= m.day <= term.last_day
-                 and m.day not in holidays and not _is_closed(m.day, closed)}
-        sessions.extend(_session(a, day, period) for day in days)
+        for day in meeting_days(a, term):
+            session = _session(a, day, period)
+            change = changes.get((a.section_id, a.meeting, day))
+            if change is not None and (change.action == SessionAction.CANCELLED
+                                       or periods.get(change.new_period or period.code) is not None):
+                session = _changed(session, change, periods)
+            sessions.append(session)
     sessions.sort(key=lambda s: (s.start, s.section, s.meeting))
     return sessions

@@ -37,3 +37,49 @@ def small_term(name: str = "2027年春季学期") -> Term:
     together.children_group = group
     db.session.flush()
     return term
+
+
+# The hand-made timetable of `small_term` that `published_small_term` publishes: (section, meeting,
+# slot, room name, teacher). It keeps every hard rule, and no solver can beat it by moving a meeting.
+HAND_MADE = [("C001", 0, "mon:am1", "书画室", "T01"), ("C001", 1, "wed:am1", "书画室", "T01"),
+             ("C002", 0, "tue:am1", "大教室", "T02"), ("C002", 1, "thu:am1", "大教室", "T02"),
+             ("C003", 0, "fri:pm2", "书画室", "T01")]
+
+
+def room_code(name: str) -> str:
+    """The problem's id ("R<id>") of the room of `small_term` with this name."""
+    from college.models import Room
+
+    return f"R{db.session.scalar(db.select(Room.id).where(Room.name == name))}"
+
+
+def hand_made_solution(problem: dict, placements=HAND_MADE) -> dict:
+    """A solution in the shared format with the validator's own penalty counts."""
+    from scheduler.validate import penalties_of, weighted_objective
+
+    solution = {"format": "senior-college-timetable-solution/1", "problem": problem["name"], "status": "feasible",
+                "objective": None, "bound": None, "seconds": 0.0, "solver": "by hand",
+                "assignments": [{"section": s, "meeting": m, "slot": slot, "room": room_code(room), "teacher": t}
+                                for s, m, slot, room, t in placements],
+                "unassigned": [], "penalties": None}
+    solution["penalties"] = penalties_of(problem, solution)
+    solution["objective"] = weighted_objective(problem, solution["penalties"])
+    return solution
+
+
+def published_small_term():
+    """`small_term` with version 1 holding HAND_MADE, valid and published: (term, version)."""
+    from college.models import JobState, TimetableVersion
+    from college.timetable.adapter import build_problem, solution_to_version
+    from college.timetable.operations import publish_version
+
+    term = small_term()
+    problem = build_problem(term)
+    version = TimetableVersion(term=term, number=1, state=JobState.FINISHED, job_id="inproc", log="",
+                               problem=problem, valid=True)
+    db.session.add(version)
+    db.session.flush()
+    solution_to_version(version, hand_made_solution(problem))
+    publish_version(version, None)
+    db.session.commit()
+    return term, version

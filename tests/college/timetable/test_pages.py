@@ -203,8 +203,10 @@ def test_grids_unplaced_meetings_and_penalties_in_words(app):
             grids.week_grid(version, "nonsense", 1)
 
 
-FILES = ["college/timetable/routes.py", "college/timetable/forms.py", "college/timetable/grids.py"]
-TEMPLATES = ["index.html", "_nav.html", "versions.html", "_summary.html", "solve.html", "grid.html"]
+FILES = ["college/timetable/routes.py", "college/timetable/forms.py", "college/timetable/grids.py",
+         "college/timetable/editing.py", "college/timetable/diff.py", "college/timetable/repair.py"]
+TEMPLATES = ["index.html", "_nav.html", "versions.html", "_summary.html", "solve.html", "grid.html",
+             "meetings.html", "move.html", "repair.html", "diff.html"]
 
 
 def test_every_sentence_of_the_pages_is_translated_to_chinese(app):

@@ -1,0 +1,68 @@
+/* Move form: ask the server's validator about the chosen time, room and teacher at every change. */
+(function () {
+  "use strict";
+  var form = document.getElementById("move-form");
+  var box = document.getElementById("move-check");
+  if (!form || !box) { return; }
+  var url = form.getAttribute("data-check-url");
+  var asked = 0;
+
+  function value(name) {
+    var el = form.querySelector('[name="' + name + '"]');
+    return el ? el.value : "";
+  }
+
+  function say(text, items) {
+    box.textContent = "";
+    var p = document.createElement("p");
+    p.textContent = text;
+    box.appendChild(p);
+    if (items && items.length) {
+      var list = document.createElement("ul");
+      list.className = "violations";
+      items.forEach(function (v) {
+        var li = document.createElement("li");
+        var rule = document.createElement("strong");
+        rule.textContent = v.rule;
+        li.appendChild(rule);
+        li.appendChild(document.createTextNode(" (" + v.rule_text + "): " + v.message));
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+    }
+  }
+
+  function check() {
+    var mine = ++asked;
+    var query = "?slot=" + encodeURIComponent(value("slot")) + "&room=" + encodeURIComponent(value("room")) +
+      "&teacher=" + encodeURIComponent(value("teacher"));
+    box.setAttribute("data-state", "wait");
+    say(box.getAttribute("data-wait"));
+    fetch(url + query, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}})
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      })
+      .then(function (c) {
+        if (mine !== asked) { return; }     // an older answer after a newer question
+        box.setAttribute("data-state", c.ok ? "ok" : "bad");
+        if (c.ok) {
+          say(box.getAttribute("data-ok") + " " + c.objective);
+        } else {
+          say(box.getAttribute("data-bad"), c.violations);
+        }
+      })
+      .catch(function () {
+        if (mine === asked) {
+          box.setAttribute("data-state", "failed");
+          say(box.getAttribute("data-failed"));
+        }
+      });
+  }
+
+  ["slot", "room", "teacher"].forEach(function (name) {
+    var el = form.querySelector('[name="' + name + '"]');
+    if (el) { el.addEventListener("change", check); }
+  });
+  check();
+}());
