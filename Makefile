@@ -44,3 +44,5 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/solver_bench.py
+	$(BIN)/python bench/ctt_bench.py --time-limit 45
+	$(BIN)/python bench/pages_bench.py --runs 3
