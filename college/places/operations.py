@@ -158,10 +158,8 @@ def delete_site(site: Site, actor) -> None:
 
 # Closures ------------------------------------------------------------------------------------
 
-def _check_closure(values: dict, closure: SiteClosure | None = None) -> None:
-    site_id = current(values, closure, "site_id")
-    if site_id is None or db.session.get(Site, site_id) is None:
-        raise RecordError("site_id", _l("Choose an existing site."))
+def _check_closure_dates(values: dict, closure: SiteClosure | RoomClosure | None) -> None:
+    """The dates and reason of a site or room closure: ordered, at most a year, reason trimmed."""
     first, last = current(values, closure, "first_day"), current(values, closure, "last_day")
     if not isinstance(first, date):
         raise RecordError("first_day", _l("Please enter a date."))
@@ -175,6 +173,13 @@ def _check_closure(values: dict, closure: SiteClosure | None = None) -> None:
     if len(reason) > 200:
         raise RecordError("reason", _l("At most %(n)s characters, please.", n=200))
     values["reason"] = reason
+
+
+def _check_closure(values: dict, closure: SiteClosure | None = None) -> None:
+    site_id = current(values, closure, "site_id")
+    if site_id is None or db.session.get(Site, site_id) is None:
+        raise RecordError("site_id", _l("Choose an existing site."))
+    _check_closure_dates(values, closure)
 
 
 def create_closure(values: dict, actor) -> SiteClosure:
@@ -251,19 +256,7 @@ def _check_room_closure(values: dict, closure: RoomClosure | None = None) -> Non
     room_id = current(values, closure, "room_id")
     if room_id is None or db.session.get(Room, room_id) is None:
         raise RecordError("room_id", _l("Choose an existing room."))
-    first, last = current(values, closure, "first_day"), current(values, closure, "last_day")
-    if not isinstance(first, date):
-        raise RecordError("first_day", _l("Please enter a date."))
-    if not isinstance(last, date):
-        raise RecordError("last_day", _l("Please enter a date."))
-    if last < first:
-        raise RecordError("last_day", _l("The last day cannot be before the first day."))
-    if (last - first).days > 366:
-        raise RecordError("last_day", _l("A closure lasts at most a year."))
-    reason = (current(values, closure, "reason", "") or "").strip()
-    if len(reason) > 200:
-        raise RecordError("reason", _l("At most %(n)s characters, please.", n=200))
-    values["reason"] = reason
+    _check_closure_dates(values, closure)
 
 
 def _room_closure_summary(values: dict, closure: RoomClosure | None = None) -> str:

@@ -107,6 +107,23 @@ def progress(version: TimetableVersion) -> dict:
     }
 
 
+def _start_solve(term: Term, form: SolveForm, **options) -> TimetableVersion:
+    """Queue a solve of the term and hand it to the job runner; RecordError (nothing written) when refused.
+
+    A runner that cannot take the job is flashed, not raised: the version exists and shows as failed."""
+    try:
+        version = request_solve(term, current_user, time_limit=form.time_limit.data, **options)
+        db.session.commit()
+    except RecordError:
+        db.session.rollback()
+        raise
+    try:
+        dispatch(version)
+    except RecordError as error:
+        flash(error.message, "error")
+    return version
+
+
 @bp.route("/")
 @admin_required
 def index():
@@ -124,21 +141,14 @@ def versions(term_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            version = request_solve(term, current_user, time_limit=form.time_limit.data,
-                                    note=form.note.data or "")
-            db.session.commit()
+            version = _start_solve(term, form, note=form.note.data or "")
         except RecordError as error:
-            db.session.rollback()
             if error.field in form._fields:
                 form[error.field].errors.append(error.message)
             else:
                 form.form_errors.append(error.message)
             status = 422
         else:
-            try:
-                dispatch(version)
-            except RecordError as error:
-                flash(error.message, "error")
             return redirect(url_for(".solve", version_id=version.id))
     elif request.method == "POST":
         status = 422
@@ -421,16 +431,10 @@ def resolve(version_id: int):
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for(".solve", version_id=version_id))
     try:
-        new = request_solve(version.term, current_user, time_limit=form.time_limit.data,
-                            note=form.note.data or _("Re-solve from version %(n)s", n=version.number),
-                            locks_from=version)
-        db.session.commit()
+        new = _start_solve(version.term, form, locks_from=version,
+                           note=form.note.data or _("Re-solve from version %(n)s", n=version.number))
     except RecordError as error:
         return _refuse(error, url_for(".solve", version_id=version_id))
-    try:
-        dispatch(new)
-    except RecordError as error:
-        flash(error.message, "error")
     return redirect(url_for(".solve", version_id=new.id))
 
 
@@ -446,18 +450,11 @@ def repair(term_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            version = request_solve(term, current_user, time_limit=form.time_limit.data,
-                                    note=form.note.data or _("Repair"), repair=True)
-            db.session.commit()
+            version = _start_solve(term, form, note=form.note.data or _("Repair"), repair=True)
         except RecordError as error:
-            db.session.rollback()
             form.form_errors.append(error.message)
             status = 422
         else:
-            try:
-                dispatch(version)
-            except RecordError as error:
-                flash(error.message, "error")
             return redirect(url_for(".solve", version_id=version.id))
     elif request.method == "POST":
         status = 422
