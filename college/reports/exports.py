@@ -15,8 +15,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from college.catalog.models import DAYS
-from college.i18n import DAY_NAMES, is_chinese
 from college.timetable import grids
 from college.timetable.grids import Entry, Grid
 from college.timetable.models import TimetableVersion
@@ -25,27 +23,8 @@ BOM = "\ufeff"
 
 
 def every_grid(version: TimetableVersion, kind: str, keys: list[int]) -> dict[int, Grid]:
-    """The week grids of many records of one kind from one read of the version's meetings.
-
-    The same grids as `grids.week_grid` gives one at a time (which reads every meeting per call);
-    printing or exporting all 116 teachers that way would read them 116 times.
-    """
-    if kind not in grids.KINDS:
-        raise ValueError(kind)
-    names = DAY_NAMES["zh" if is_chinese() else "en"]
-    periods = [(p.code, f"{p.code} {p.start:%H:%M}–{p.end:%H:%M}") for p in version.term.periods]
-    cells: dict[int, dict[tuple[str, str], list[Entry]]] = {key: {} for key in keys}
-    for slot, entry in grids._entries(version):   # the grids page's own query, read once
-        here = cells.get(entry.keys.get(kind))
-        if here is not None:
-            day, period = slot.split(":", 1)
-            here.setdefault((day, period), []).append(entry)
-    out = {}
-    for key, found in cells.items():
-        used_days = {day for day, _p in found}
-        days = [(d, names.get(d, d)) for d in DAYS if d in used_days or d not in ("sat", "sun")]
-        out[key] = Grid(days=days, periods=periods, cells=found)
-    return out
+    """The week grids of many records of one kind (see `grids.week_grids`: one read of the meetings)."""
+    return grids.week_grids(version, kind, keys)
 
 
 def lines_needed(grid: Grid) -> int:

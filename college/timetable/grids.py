@@ -126,19 +126,28 @@ def choices_for(version: TimetableVersion) -> dict[str, list[tuple[int, str]]]:
 
 def week_grid(version: TimetableVersion, kind: str, key: int) -> Grid:
     """The week of the version for one site, room, teacher, children group or subject."""
+    return week_grids(version, kind, [key])[key]
+
+
+def week_grids(version: TimetableVersion, kind: str, keys: list[int]) -> dict[int, Grid]:
+    """The weeks of many records of one kind, from one read of the version's meetings (printing or
+    exporting all teachers one grid at a time would read every meeting once per teacher)."""
     if kind not in KINDS:
         raise ValueError(kind)
     names = DAY_NAMES["zh" if is_chinese() else "en"]
     periods = [(p.code, f"{p.code} {p.start:%H:%M}–{p.end:%H:%M}") for p in version.term.periods]
-    cells: dict[tuple[str, str], list[Entry]] = {}
+    cells: dict[int, dict[tuple[str, str], list[Entry]]] = {key: {} for key in keys}
     for slot, entry in _entries(version):
-        if entry.keys.get(kind) != key:
-            continue
-        day, period = slot.split(":", 1)
-        cells.setdefault((day, period), []).append(entry)
-    used_days = {day for day, _p in cells}
-    days = [(d, names.get(d, d)) for d in DAYS if d in used_days or d not in ("sat", "sun")]
-    return Grid(days=days, periods=periods, cells=cells)
+        here = cells.get(entry.keys.get(kind))
+        if here is not None:
+            day, period = slot.split(":", 1)
+            here.setdefault((day, period), []).append(entry)
+    out = {}
+    for key, found in cells.items():
+        used_days = {day for day, _p in found}
+        days = [(d, names.get(d, d)) for d in DAYS if d in used_days or d not in ("sat", "sun")]
+        out[key] = Grid(days=days, periods=periods, cells=found)
+    return out
 
 
 def unplaced(version: TimetableVersion) -> list[dict]:
