@@ -41,6 +41,9 @@ class Entry:
     site: str
     teacher: str
     keys: dict[str, int] = field(default_factory=dict)
+    id: int = 0             # the meeting's row (MeetingAssignment.id): what a draft's grid moves
+    slot: str = ""
+    locked: bool = False
 
 
 @dataclass
@@ -85,7 +88,7 @@ def default_version(term: Term) -> TimetableVersion | None:
 
 def _entries(version: TimetableVersion) -> list[tuple[str, Entry]]:
     rows = db.session.execute(
-        sa.select(MeetingAssignment.slot, Section.code, Section.children_group_id, Course.name, Course.subject_id,
+        sa.select(MeetingAssignment.id, MeetingAssignment.locked, MeetingAssignment.slot, Section.code, Section.children_group_id, Course.name, Course.subject_id,
                   Room.id, Room.name, Site.id, Site.name, Teacher.id, Teacher.name)
         .join(Section, MeetingAssignment.section_id == Section.id)
         .join(Course, Section.course_id == Course.id)
@@ -95,13 +98,14 @@ def _entries(version: TimetableVersion) -> list[tuple[str, Entry]]:
         .where(MeetingAssignment.version_id == version.id, MeetingAssignment.slot.is_not(None))
         .order_by(Section.code, MeetingAssignment.meeting)).all()
     out = []
-    for slot, code, group_id, course, subject_id, rid, rname, sid, sname, tid, tname in rows:
+    for mid, locked, slot, code, group_id, course, subject_id, rid, rname, sid, sname, tid, tname in rows:
         keys = {"site": sid, "room": rid, "subject": subject_id}
         if tid is not None:
             keys["teacher"] = tid
         if group_id is not None:
             keys["group"] = group_id
-        out.append((slot, Entry(code, course, rname, sname, tname or "", keys)))
+        out.append((slot, Entry(code, course, rname, sname, tname or "", keys, id=mid, slot=slot,
+                                locked=bool(locked))))
     return out
 
 
