@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from college.audit.operations import log_change, snapshot
@@ -26,7 +27,16 @@ from college.timetable.models import (
     TimetableVersion,
 )
 from college.timetable.operations import published_version
-from college.timetable.sessions import DAY_CODES, TIMEZONE, Session, dated_sessions
+from college.timetable.sessions import (
+    DAY_CODES,
+    TIMEZONE,
+    Session,
+    UnmatchedChange,
+    dated_sessions,
+    meeting_days,
+    usual_session,
+)
+from college.timetable.sessions import unmatched_changes as _unmatched
 
 REASON_MAX = 200
 
@@ -127,6 +137,30 @@ def _summary(section: Section, meeting: int, on_date: date) -> str:
     return f"{section.code} #{meeting + 1} {on_date.isoformat()}"
 
 
+def describe(change: SessionChange) -> str:
+    """What a change does, in words: "cancelled (reason)" or "moved to <day> <period> <room> (reason)"."""
+    if change.action == SessionAction.CANCELLED:
+        return _("cancelled (%(reason)s)", reason=change.reason)
+    where = " ".join(part for part in (format_day(change.new_date), change.new_period or "",
+                                       change.new_room.name if change.new_room is not None else "") if part)
+    return _("moved to %(where)s (%(reason)s)", where=where, reason=change.reason)
+
+
+def _save(change: SessionChange) -> None:
+    """Insert the change. When another change of the same session was committed after this one's checks
+    (two people at once), the database refuses it: that is said with what the other change is."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(change)
+    except IntegrityError:
+        section = db.session.get(Section, change.section_id)
+        other = existing_change(section, change.meeting, change.on_date)
+        if other is None:
+            raise
+        raise RecordError(None, _("This session was just changed by someone else: %(change)s.",
+                                  change=describe(other))) from None
+
+
 # --- cancel ----------------------------------------------------------------------------------
 
 def cancel_session(section: Section, meeting: int, on_date: date, reason: str, actor) -> SessionChange:
@@ -137,8 +171,7 @@ def cancel_session(section: Section, meeting: int, on_date: date, reason: str, a
     _not_changed_yet(section, meeting, on_date)
     change = SessionChange(section_id=section.id, meeting=meeting, on_date=on_date,
                            action=SessionAction.CANCELLED, reason=text, created_by_id=getattr(actor, "id", None))
-    db.session.add(change)
-    db.session.flush()
+    _save(change)
     log_change(actor, "create", "session_change", change.id,
                f"{_summary(section, meeting, on_date)} cancelled", snapshot(change))
     return change
@@ -195,6 +228,44 @@ def clashes(version: TimetableVersion, session: Session, day: date, period: Peri
     return found
 
 
+def place_check(version: TimetableVersion, section: Section, session: Session, day: date, period: Period,
+                room: Room) -> None:
+    """A RecordError naming the first reason why the session cannot be held on `day` at `period` in `room`
+    (a holiday, the site or room closed, too few seats, the teacher away, the room or teacher busy);
+    a move checks its new place with it, an undo the usual place it puts the session back to."""
+    term = section.term
+    holiday = _holiday(term, day)
+    if holiday is not None:
+        raise RecordError("new_date", _("%(day)s is a public holiday (%(name)s).", day=format_day(day),
+                                        name=holiday.name or _("holiday")))
+    closure = next((c for c in room.site.closures if c.first_day <= day <= c.last_day), None)
+    if closure is not None:
+        raise RecordError("new_date", _("%(site)s is closed on %(day)s (%(reason)s).", site=room.site.name,
+                                        day=format_day(day), reason=closure.reason or _("no reason given")))
+    shut = next((c for c in room.closures if c.first_day <= day <= c.last_day), None)
+    if shut is not None:
+        raise RecordError("new_room", _("Room %(room)s is closed on %(day)s (%(reason)s).", room=room.name,
+                                        day=format_day(day), reason=shut.reason or _("no reason given")))
+    if room.seats < section.seats:
+        raise RecordError("new_room", _("Room %(room)s has %(seats)s seats; class %(section)s needs %(need)s.",
+                                        room=room.name, seats=room.seats, section=section.code,
+                                        need=section.seats))
+    absence = _absence(session.teacher_id, day)
+    if absence is not None:
+        raise RecordError("new_date", _("%(teacher)s is away on %(day)s (%(reason)s).", teacher=session.teacher,
+                                        day=format_day(day), reason=absence.reason or _("no reason given")))
+    for clash in clashes(version, session, day, period, room):
+        other = clash.session
+        if clash.what == "room":
+            raise RecordError("new_room", _(
+                "Room %(room)s is already used then: %(section)s %(course)s, %(time)s.", room=room.name,
+                section=other.section, course=other.course, time=f"{other.start:%H:%M}–{other.end:%H:%M}"))
+        raise RecordError("new_period", _(
+            "%(teacher)s already teaches then: %(section)s %(course)s at %(site)s, %(time)s.",
+            teacher=session.teacher, section=other.section, course=other.course, site=other.site,
+            time=f"{other.start:%H:%M}–{other.end:%H:%M}"))
+
+
 def move_check(section: Section, meeting: int, on_date: date, new_date: date | None, new_period: str | None,
                new_room: Room | None, actor) -> tuple[Period, Room]:
     """The new period and room of the move, or a RecordError naming the first rule it breaks."""
@@ -216,36 +287,7 @@ def move_check(section: Section, meeting: int, on_date: date, new_date: date | N
         _require_site(actor, room.site_id)
     if new_date == on_date and period.code == session.period and room.id == session.room_id:
         raise RecordError(None, _("That is where the session already is: choose another date, period or room."))
-    holiday = _holiday(term, new_date)
-    if holiday is not None:
-        raise RecordError("new_date", _("%(day)s is a public holiday (%(name)s).", day=format_day(new_date),
-                                        name=holiday.name or _("holiday")))
-    closure = next((c for c in room.site.closures if c.first_day <= new_date <= c.last_day), None)
-    if closure is not None:
-        raise RecordError("new_date", _("%(site)s is closed on %(day)s (%(reason)s).", site=room.site.name,
-                                        day=format_day(new_date), reason=closure.reason or _("no reason given")))
-    shut = next((c for c in room.closures if c.first_day <= new_date <= c.last_day), None)
-    if shut is not None:
-        raise RecordError("new_room", _("Room %(room)s is closed on %(day)s (%(reason)s).", room=room.name,
-                                        day=format_day(new_date), reason=shut.reason or _("no reason given")))
-    if room.seats < section.seats:
-        raise RecordError("new_room", _("Room %(room)s has %(seats)s seats; class %(section)s needs %(need)s.",
-                                        room=room.name, seats=room.seats, section=section.code,
-                                        need=section.seats))
-    absence = _absence(session.teacher_id, new_date)
-    if absence is not None:
-        raise RecordError("new_date", _("%(teacher)s is away on %(day)s (%(reason)s).", teacher=session.teacher,
-                                        day=format_day(new_date), reason=absence.reason or _("no reason given")))
-    for clash in clashes(version, session, new_date, period, room):
-        other = clash.session
-        if clash.what == "room":
-            raise RecordError("new_room", _(
-                "Room %(room)s is already used then: %(section)s %(course)s, %(time)s.", room=room.name,
-                section=other.section, course=other.course, time=f"{other.start:%H:%M}–{other.end:%H:%M}"))
-        raise RecordError("new_period", _(
-            "%(teacher)s already teaches then: %(section)s %(course)s at %(site)s, %(time)s.",
-            teacher=session.teacher, section=other.section, course=other.course, site=other.site,
-            time=f"{other.start:%H:%M}–{other.end:%H:%M}"))
+    place_check(version, section, session, new_date, period, room)
     return period, room
 
 
@@ -260,8 +302,7 @@ def move_session(section: Section, meeting: int, on_date: date, new_date: date |
                            new_date=new_date, new_period=period.code if period.code != session.period else None,
                            new_room_id=room.id if room.id != row.room_id else None, reason=text,
                            created_by_id=getattr(actor, "id", None))
-    db.session.add(change)
-    db.session.flush()
+    _save(change)
     log_change(actor, "create", "session_change", change.id,
                f"{_summary(section, meeting, on_date)} moved to {new_date.isoformat()} {period.code} {room.name}",
                snapshot(change))
@@ -273,28 +314,70 @@ def move_session(section: Section, meeting: int, on_date: date, new_date: date |
 def change_site_ids(change: SessionChange) -> set[int]:
     """The sites a change touches: the meeting's site in the published timetable, and a new room's site."""
     sites = set()
-    version = published_version(change.section.term)
-    if version is not None:
-        row = db.session.scalar(sa.select(MeetingAssignment).where(
-            MeetingAssignment.version_id == version.id, MeetingAssignment.section_id == change.section_id,
-            MeetingAssignment.meeting == change.meeting))
-        if row is not None and row.room is not None:
-            sites.add(row.room.site_id)
+    _version, row = _published_row(change)
+    if row is not None and row.room is not None:
+        sites.add(row.room.site_id)
     if change.new_room is not None:
         sites.add(change.new_room.site_id)
     return sites
 
 
-def undo_change(change: SessionChange, actor) -> None:
-    """Remove a cancellation or move: the session is back at its weekly place."""
+def _published_row(change: SessionChange) -> tuple[TimetableVersion | None, MeetingAssignment | None]:
+    version = published_version(change.section.term)
+    if version is None:
+        return None, None
+    return version, db.session.scalar(sa.select(MeetingAssignment).where(
+        MeetingAssignment.version_id == version.id, MeetingAssignment.section_id == change.section_id,
+        MeetingAssignment.meeting == change.meeting))
+
+
+def undo_check(change: SessionChange) -> bool:
+    """Whether undoing the change puts a session back at its usual place in the published timetable
+    (False: the change matches no session any more, or a cancelled one whose day became a holiday or
+    closure, so nothing comes back). A RecordError when that place is no longer free, checked as a move
+    checks its new place: a holiday, the site or room closed, the teacher away, the room or teacher busy
+    (by a session moved there)."""
+    version, row = _published_row(change)
+    if version is None or row is None:
+        return False
+    term = change.section.term
+    session = usual_session(row, term, change.on_date)
+    if session is None:
+        return False
+    if change.action == SessionAction.CANCELLED and change.on_date not in meeting_days(row, term):
+        return False
+    period = next(p for p in term.periods if p.code == session.period)
+    try:
+        place_check(version, change.section, session, change.on_date, period, row.room)
+    except RecordError as error:
+        raise RecordError(None, _(
+            "The session cannot go back to %(day)s %(time)s in %(room)s: %(reason)s",
+            day=format_day(change.on_date), time=f"{session.start:%H:%M}–{session.end:%H:%M}", room=row.room.name,
+            reason=error.message)) from None
+    return True
+
+
+def undo_change(change: SessionChange, actor) -> bool:
+    """Remove a cancellation or move: the session is back at its weekly place (True), refused when that place
+    is not free any more. A change that matches no session of the published timetable is just removed (False)."""
     for site_id in change_site_ids(change):
         _require_site(actor, site_id)
+    restored = undo_check(change)
     before = snapshot(change)
     record_id = change.id
     summary = f"{_summary(change.section, change.meeting, change.on_date)} {change.action.value} undone"
     db.session.delete(change)
     db.session.flush()
     log_change(actor, "delete", "session_change", record_id, summary, before)
+    return restored
+
+
+def unmatched_changes(term: Term) -> list[UnmatchedChange]:
+    """The term's session changes that no session of its published timetable matches any more: a version
+    published after them moved their meeting to another day of the week, or left it out. They change nothing
+    (they are kept, not deleted, so that they can be seen and redone); by date."""
+    version = published_version(term)
+    return _unmatched(version) if version is not None else []
 
 
 # --- secret calendar URLs --------------------------------------------------------------------

@@ -129,8 +129,12 @@ def change():
     section, meeting, on_date = _session_args()
     try:
         _version, row, session = ops.find_session(section, meeting, on_date)
-    except RecordError:
-        abort(404)
+    except RecordError as error:
+        if request.method != "POST":
+            abort(404)
+        # A form opened before another timetable was published that no longer has this session.
+        flash(error.message, "error")
+        return redirect(url_for(".sessions", term=section.term_id, **{"from": on_date.isoformat()}))
     allowed = ops.session_sites(current_user)
     if allowed is not None and session.site_id not in allowed:
         abort(403)
@@ -138,7 +142,7 @@ def change():
     move_form = _move_choices(MoveForm(prefix="move"), section.term, row, allowed)
     done = ops.existing_change(section, meeting, on_date)
     back = url_for(".sessions", term=section.term_id, site=session.site_id, **{"from": on_date.isoformat()})
-    if request.method == "POST" and done is None:
+    if request.method == "POST":
         try:
             if "cancel-submit" in request.form and cancel_form.validate_on_submit():
                 ops.cancel_session(section, meeting, on_date, cancel_form.reason.data, current_user)
@@ -163,6 +167,7 @@ def change():
             else:
                 flash(error.message, "error")
             section = db.session.get(Section, section.id)
+            done = ops.existing_change(section, meeting, on_date)   # the change that came first, if any
     return render_template("calendar/change.html", section=section, meeting=meeting, on_date=on_date,
                            session=session, done=done, cancel_form=cancel_form, move_form=move_form, back=back,
                            undo_form=ButtonForm())
@@ -187,7 +192,9 @@ def changes():
     allowed = ops.session_sites(current_user)
     if allowed is not None:
         rows = [c for c in rows if ops.change_site_ids(c) & allowed]
-    return render_template("calendar/changes.html", term=term, changes=rows, undo_form=ButtonForm())
+    unmatched = {u.change.id: u for u in ops.unmatched_changes(term)}
+    return render_template("calendar/changes.html", term=term, changes=rows, undo_form=ButtonForm(),
+                           unmatched=unmatched, unmatched_count=sum(1 for c in rows if c.id in unmatched))
 
 
 @bp.route("/admin/calendar/changes/<int:change_id>/undo", methods=["POST"])
@@ -200,9 +207,10 @@ def undo(change_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        ops.undo_change(found, current_user)
+        restored = ops.undo_change(found, current_user)
         db.session.commit()
-        flash(_("The change is undone: the session is back at its usual place."), "success")
+        flash(_("The change is undone: the session is back at its usual place.") if restored
+              else _("The change is removed; it matched no session of the published timetable."), "success")
     except RecordError as error:
         db.session.rollback()
         flash(error.message, "error")

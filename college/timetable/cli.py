@@ -82,9 +82,10 @@ def solve_command(term_name: str | None, time_limit: float, publish: bool, quiet
     if not good:
         raise click.ClickException(f"no valid timetable for {term.name}; see the log of version {version.number}")
     if publish:
-        publish_version(version, None)
+        unmatched = publish_version(version, None)
         db.session.commit()
         click.echo(f"Published version {version.number} of {term.name}.")
+        _echo_unmatched(unmatched)
 
 
 @timetable_cli.command("publish")
@@ -106,12 +107,19 @@ def publish_command(term_name: str | None, number: int | None) -> None:
         if version is None:
             raise click.ClickException(f"{term.name} has no version {number}")
     try:
-        publish_version(version, None)
+        unmatched = publish_version(version, None)
         db.session.commit()
     except RecordError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from None
     click.echo(f"Published version {version.number} of {term.name}.")
+    _echo_unmatched(unmatched)
+
+
+def _echo_unmatched(count: int) -> None:
+    if count:
+        click.echo(f"{count} cancelled or moved session(s) no longer match the published timetable "
+                   "(their meeting is now on another day or not placed); see /admin/calendar/changes.")
 
 
 @timetable_cli.command("export")

@@ -27,6 +27,7 @@ from college.timetable.models import (
     SolverStatus,
     TimetableVersion,
 )
+from college.timetable.sessions import unmatched_changes
 
 STALE_SECONDS = 120     # a running solve that has not written for this long has died with its process
 MAX_TIME_LIMIT = 3600
@@ -135,15 +136,19 @@ def state_name(state: JobState) -> str:
             JobState.FAILED: _("failed"), JobState.CANCELLED: _("cancelled")}[state]
 
 
-def publish_version(version: TimetableVersion, actor) -> None:
-    """Make this version the term's published timetable (the one published before stops being so)."""
+def publish_version(version: TimetableVersion, actor) -> int:
+    """Make this version the term's published timetable (the one published before stops being so).
+
+    Returns how many of the term's session changes (cancelled or moved single sessions) no session of it
+    matches, because it has their meeting on another day of the week or not at all: they are kept (the
+    calendar's list of changes marks them), not deleted, and the caller says how many there are."""
     if version.state != JobState.FINISHED or version.solver_status not in (SolverStatus.OPTIMAL,
                                                                            SolverStatus.FEASIBLE):
         raise RecordError(None, _("Version %(n)s has no timetable to publish.", n=version.number))
     if not version.valid:
         raise RecordError(None, _("Version %(n)s breaks a hard rule and cannot be published.", n=version.number))
     if version.published_at is not None:
-        return
+        return len(unmatched_changes(version))
     try:
         with db.session.begin_nested():
             db.session.execute(
@@ -157,7 +162,10 @@ def publish_version(version: TimetableVersion, actor) -> None:
     except IntegrityError:
         db.session.refresh(version)
         raise RecordError(None, _("Another version was published at the same moment; try again.")) from None
-    log_change(actor, "update", "timetable_version", version.id, str(version), {"published": True})
+    unmatched = len(unmatched_changes(version))
+    log_change(actor, "update", "timetable_version", version.id, str(version),
+               {"published": True, "unmatched_session_changes": unmatched})
+    return unmatched
 
 
 # --- editing by hand ------------------------------------------------------------------------

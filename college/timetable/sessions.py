@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from dateutil.rrule import WEEKLY, rrule, rruleset
+from dateutil.rrule import WEEKLY, rrule
 
-from college.catalog.models import DayKind, Term
+from college.catalog.models import DayKind, Section, Term
 from college.extensions import db
 from college.timetable.models import (
     MeetingAssignment,
@@ -102,30 +102,71 @@ def changes_for(section_ids: Iterable[int]) -> dict[tuple[int, int, date], Sessi
     return {(c.section_id, c.meeting, c.on_date): c for c in rows}
 
 
-def meeting_days(assignment: MeetingAssignment, term: Term) -> list[date]:
-    """The dates of one placed meeting over the term before any change: weekly on its day, minus
-    holidays and its site's closures, plus make-up days that work as its day."""
+def _pattern(assignment: MeetingAssignment, term: Term) -> tuple[list[date], set[date]]:
+    """The meeting's weekly days over the term (plus make-up days that work as its day), and those of
+    them on which it is not held: holidays and its site's closures."""
     day_code, _, _period = (assignment.slot or "").partition(":")
     if day_code not in DAY_CODES or assignment.room is None:
-        return []
+        return [], set()
     holidays = {d.day for d in term.calendar_days if d.kind == DayKind.HOLIDAY}
     makeups = [d for d in term.calendar_days if d.kind != DayKind.HOLIDAY and d.works_as == day_code]
     closed = _closed(assignment)
-    dates = rruleset()
-    dates.rrule(rrule(WEEKLY, byweekday=DAY_CODES.index(day_code),
-                      dtstart=datetime.combine(term.first_day, datetime.min.time()),
-                      until=datetime.combine(term.last_day, datetime.min.time())))
-    for day in holidays:
-        dates.exdate(datetime.combine(day, datetime.min.time()))
-    for first, last in closed:
-        day = first
-        while day <= last:
-            dates.exdate(datetime.combine(day, datetime.min.time()))
-            day += timedelta(days=1)
-    days = {d.date() for d in dates}
-    days |= {m.day for m in makeups if term.first_day <= m.day <= term.last_day
-             and m.day not in holidays and not _is_closed(m.day, closed)}
-    return sorted(days)
+    weekly = rrule(WEEKLY, byweekday=DAY_CODES.index(day_code),
+                   dtstart=datetime.combine(term.first_day, datetime.min.time()),
+                   until=datetime.combine(term.last_day, datetime.min.time()))
+    days = {d.date() for d in weekly}
+    days |= {m.day for m in makeups if term.first_day <= m.day <= term.last_day and m.day not in holidays}
+    return sorted(days), {d for d in days if d in holidays or _is_closed(d, closed)}
+
+
+def meeting_days(assignment: MeetingAssignment, term: Term) -> list[date]:
+    """The dates of one placed meeting over the term before any change: weekly on its day, minus
+    holidays and its site's closures, plus make-up days that work as its day."""
+    days, not_held = _pattern(assignment, term)
+    return [d for d in days if d not in not_held]
+
+
+def usual_session(assignment: MeetingAssignment, term: Term, day: date) -> Session | None:
+    """The meeting's session on `day` at its weekly place, even when that day has since become a holiday
+    or its site is closed then; None when the weekly pattern has no session on `day`."""
+    if assignment.slot is None or assignment.room is None:
+        return None
+    period = {p.code: p for p in term.periods}.get(assignment.slot.partition(":")[2])
+    if period is None or day not in _pattern(assignment, term)[0]:
+        return None
+    return _session(assignment, day, period)
+
+
+@dataclass(frozen=True)
+class UnmatchedChange:
+    """A session change that matches no session of a version: its meeting is not placed there (`slot`
+    None), or is placed on another day of the week (`slot` says where)."""
+
+    change: SessionChange
+    slot: str | None
+
+
+def unmatched_changes(version: TimetableVersion) -> list[UnmatchedChange]:
+    """The session changes of the version's term that no session of the version matches any more (a
+    later version moved the meeting to another day or left it out), by date."""
+    term = version.term
+    rows = {(m.section_id, m.meeting): m for m in db.session.scalars(
+        sa.select(MeetingAssignment).where(MeetingAssignment.version_id == version.id))}
+    changes = db.session.scalars(
+        sa.select(SessionChange).join(Section, SessionChange.section_id == Section.id)
+        .where(Section.term_id == term.id)
+        .order_by(SessionChange.on_date, SessionChange.section_id, SessionChange.meeting))
+    found, patterns = [], {}
+    for change in changes:
+        row = rows.get((change.section_id, change.meeting))
+        if row is None or not row.placed:
+            found.append(UnmatchedChange(change, None))
+            continue
+        if row.id not in patterns:
+            patterns[row.id] = set(_pattern(row, term)[0])
+        if change.on_date not in patterns[row.id]:
+            found.append(UnmatchedChange(change, row.slot))
+    return found
 
 
 def dated_sessions(version_or_assignments: TimetableVersion | Iterable[MeetingAssignment],
@@ -145,12 +186,18 @@ def dated_sessions(version_or_assignments: TimetableVersion | Iterable[MeetingAs
         period = periods.get(a.slot.partition(":")[2])
         if period is None:
             continue
-        for day in meeting_days(a, term):
-            session = _session(a, day, period)
+        days, not_held = _pattern(a, term)
+        for day in days:
             change = changes.get((a.section_id, a.meeting, day))
+            # A session moved away keeps its new place when its own day later becomes a holiday or closed.
+            if day in not_held and (change is None or change.action != SessionAction.MOVED):
+                continue
+            session = _session(a, day, period)
             if change is not None and (change.action == SessionAction.CANCELLED
                                        or periods.get(change.new_period or period.code) is not None):
                 session = _changed(session, change, periods)
+            elif day in not_held:
+                continue
             sessions.append(session)
     sessions.sort(key=lambda s: (s.start, s.section, s.meeting))
     return sessions
