@@ -69,6 +69,9 @@ def register_blueprints(app: Flask) -> None:
     from college.calendar.routes import bp as calendar_bp
 
     app.register_blueprint(calendar_bp)
+    from college.enrollment.routes import bp as enrollment_bp
+
+    app.register_blueprint(enrollment_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -22,7 +22,7 @@ def count_records() -> dict[str, int]:
         "terms": m.Term, "periods": m.Period, "calendar_days": m.CalendarDay, "subjects": m.Subject,
         "courses": m.Course, "sections": m.Section, "teachers": m.Teacher,
         "children_groups": m.ChildrenGroup, "learners": m.Learner, "accounts": m.Account,
-        "proxy_links": m.ProxyLink, "audit_entries": m.AuditEntry,
+        "proxy_links": m.ProxyLink, "enrollments": m.Enrollment, "audit_entries": m.AuditEntry,
         "timetable_versions": m.TimetableVersion, "meeting_assignments": m.MeetingAssignment,
     }
     counts = {name: db.session.scalar(sa.select(sa.func.count()).select_from(model))

@@ -55,9 +55,13 @@ class RecordPages:
     options: Callable | None = None                       # query options for the list (eager loads)
     extra_actions: list = field(default_factory=list)     # (label, endpoint) buttons on the list page
     delete_roles: tuple | None = None                     # who may delete (default: `roles`)
+    links: Callable | None = None                         # (obj, account) -> [(label, url)] per record
 
     def may_create(self, account) -> bool:
         return account.role in self.roles and (self.allowed is None or self.allowed(None, account, None))
+
+    def record_links(self, obj, account) -> list:
+        return list(self.links(obj, account)) if self.links else []
 
     def may_delete(self, obj, account) -> bool:
         if account.role not in (self.delete_roles or self.roles):

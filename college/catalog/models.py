@@ -157,6 +157,8 @@ class Section(db.Model):
         sa.UniqueConstraint("term_id", "code"),
         sa.CheckConstraint("seats > 0", name="seats_positive"),
         sa.CheckConstraint("min_days_apart >= 0", name="min_days_apart_nonnegative"),
+        # The seat counter: enrollment changes it only with one atomic UPDATE (college/enrollment).
+        sa.CheckConstraint("enrolled >= 0 AND enrolled <= seats", name="enrolled_within_seats"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -170,6 +172,7 @@ class Section(db.Model):
     status: Mapped[SectionStatus] = mapped_column(_enum(SectionStatus), default=SectionStatus.DRAFT)
     min_days_apart: Mapped[int] = mapped_column(default=1)
     allowed_slots: Mapped[list[str] | None] = mapped_column(sa.JSON)  # null: any slot
+    enrolled: Mapped[int] = mapped_column(default=0, server_default="0")  # seats taken
 
     term: Mapped[Term] = relationship(back_populates="sections")
     course: Mapped[Course] = relationship()

@@ -370,11 +370,25 @@ def create_section(values: dict, actor) -> Section:
 
 
 def update_section(section: Section, values: dict, actor) -> Section:
-    """Change a section under the same rules as create_section."""
+    """Change a section under the same rules as create_section; its seats never below the learners
+    already enrolled (the seat counter's CHECK would refuse it too, with a less helpful message)."""
     _check_section(values, section)
+    seats = values.get("seats")
+    if isinstance(seats, int) and seats < section.enrolled:
+        raise RecordError("seats", _l("%(n)s learners are already enrolled: the class needs at least %(n)s seats. "
+                                      "Withdraw learners first to make it smaller.", n=section.enrolled))
     return update_record(section, values, actor)
 
 
 def delete_section(section: Section, actor) -> None:
     """Delete a section; refused while something (enrollments, timetables) still uses it."""
+    from college.enrollment.operations import (
+        count_enrollments,  # enrollment builds on the catalogue
+    )
+
+    held = count_enrollments(section=section)
+    if held:
+        raise RecordError(None, _l("Cannot delete %(section)s: it has %(n)s enrollment records (enrolled, waiting "
+                                   "or withdrawn learners). Close or cancel the class instead.",
+                                   section=section.code, n=held))
     delete_record(section, actor)

@@ -40,6 +40,18 @@ def _window(term: Term) -> str:
     return f"{format_day(term.enrollment_opens)} – {format_day(term.enrollment_closes)}"
 
 
+def _section_links(section: Section, account) -> list:
+    """The class roster, for administrators: enrolled / seats."""
+    from flask import url_for
+
+    from college.auth.models import Role
+
+    if account.role != Role.ADMIN:
+        return []
+    label = _l("Enrollments %(n)s/%(seats)s", n=section.enrolled, seats=section.seats)
+    return [(label, url_for("enrollment.roster", section_id=section.id))]
+
+
 register_pages(bp, RecordPages(
     name="terms", model=Term, title=_l("Terms"), singular=_l("term"), form=TermForm,
     columns=[
@@ -95,4 +107,5 @@ register_pages(bp, RecordPages(
     options=lambda: [joinedload(Section.term), joinedload(Section.course), joinedload(Section.teacher),
                      selectinload(Section.sites)],
     extra_actions=bulk_actions("sections"),
+    links=_section_links,
 ))

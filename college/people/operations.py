@@ -324,6 +324,12 @@ def update_learner(learner: Learner, values: dict, actor) -> Learner:
 def delete_learner(learner: Learner, actor) -> None:
     """Delete a learner with their own learner account and proxy links; refused while other
     records (e.g. enrollments) still use them."""
+    from college.enrollment.operations import count_enrollments  # enrollment builds on people
+
+    held = count_enrollments(learner=learner)
+    if held:
+        raise RecordError(None, _l("Cannot delete %(name)s: they have %(n)s enrollment records (classes taken, "
+                                   "waited for or left). Their class history is kept.", name=learner.name, n=held))
     account = db.session.scalar(sa.select(Account).where(Account.learner_id == learner.id))
     if account is not None and account.role == Role.LEARNER:
         delete_account(account, actor)

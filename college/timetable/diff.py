@@ -1,9 +1,10 @@
 """What changed between two versions of a term, as plain data (no request needed).
 
 `diff_versions(old, new)` lists every meeting whose slot, room or teacher differs (including one
-placed in one version and not in the other), the teachers and classes those meetings touch, and
-each penalty count before and after. There is no enrollment table yet, so the learners affected
-are those of the listed classes: each class comes with its seats.
+placed in one version and not in the other), the teachers and classes those meetings touch, every
+learner affected (the enrolled learners of each class with a moved meeting, with their phone numbers
+for the staff who call them; `learner_rows` gives the same list for a CSV file), and each penalty
+count before and after.
 """
 
 from __future__ import annotations
@@ -60,6 +61,16 @@ class AffectedSection:
     course: str
     seats: int
     moved: int                    # how many of its meetings moved
+    section_id: int | None = None
+    enrolled: int = 0             # learners enrolled in it now
+
+
+@dataclass
+class AffectedLearner:
+    name: str
+    phone: str
+    section: str                  # the class's code
+    course: str
 
 
 @dataclass
@@ -80,6 +91,7 @@ class Diff:
     moved: list[MovedMeeting] = field(default_factory=list)
     teachers: list[tuple[int, str]] = field(default_factory=list)      # (id, name)
     sections: list[AffectedSection] = field(default_factory=list)
+    learners: list[AffectedLearner] = field(default_factory=list)     # one line per (learner, class)
     penalties: list[PenaltyDelta] = field(default_factory=list)
     objective: PenaltyDelta | None = None
 
@@ -87,6 +99,11 @@ class Diff:
     def seats(self) -> int:
         """Seats of the affected classes: the most learners the changes can reach."""
         return sum(s.seats for s in self.sections)
+
+    @property
+    def people(self) -> int:
+        """How many different learners are affected (a learner in two moved classes counts once)."""
+        return len({line.phone + line.name for line in self.learners})
 
 
 def _placements(version: TimetableVersion) -> dict[tuple[int, int], tuple[str, str, int, Placement]]:
@@ -102,6 +119,32 @@ def _placements(version: TimetableVersion) -> dict[tuple[int, int], tuple[str, s
         .where(MeetingAssignment.version_id == version.id)).all()
     return {(sid, m): (code, course, seats, Placement(slot, rid, room or "", site or "", tid, teacher or ""))
             for sid, m, slot, rid, room, site, tid, teacher, code, course, seats in rows}
+
+
+def _enrolled_learners(sections: list[AffectedSection]) -> list[AffectedLearner]:
+    """The enrolled learners of these classes, class by class, by name; sets each class's count."""
+    from college.enrollment.models import Enrollment, EnrollmentStatus
+    from college.people.models import Learner
+
+    by_id = {s.section_id: s for s in sections}
+    rows = db.session.execute(
+        sa.select(Enrollment.section_id, Learner.name, Learner.phone)
+        .join(Learner, Enrollment.learner_id == Learner.id)
+        .where(Enrollment.section_id.in_(list(by_id)), Enrollment.status == EnrollmentStatus.ENROLLED)).all()
+    out = []
+    for section_id, name, phone in rows:
+        section = by_id[section_id]
+        section.enrolled += 1
+        out.append(AffectedLearner(name, phone, section.code, section.course))
+    return sorted(out, key=lambda a: (a.section, a.name, a.phone))
+
+
+def learner_rows(diff: Diff) -> list[list[str]]:
+    """The affected learners as CSV rows, with a header, for the staff who phone them."""
+    from flask_babel import gettext as _
+
+    return [[_("Full name"), _("Phone"), _("Class"), _("Course")]] + [
+        [a.name, a.phone, a.section, a.course] for a in diff.learners]
 
 
 def _same(a: Placement, b: Placement) -> bool:
@@ -124,9 +167,10 @@ def diff_versions(old: TimetableVersion, new: TimetableVersion) -> Diff:
         for place in (moved.old, moved.new):
             if place is not None and place.teacher_id is not None:
                 teachers[place.teacher_id] = place.teacher
-        sections.setdefault(code, AffectedSection(code, course, seats, 0)).moved += 1
+        sections.setdefault(code, AffectedSection(code, course, seats, 0, key[0])).moved += 1
     diff.teachers = sorted(teachers.items(), key=lambda t: t[1])
     diff.sections = sorted(sections.values(), key=lambda s: s.code)
+    diff.learners = _enrolled_learners(diff.sections)
     old_p, new_p = old.penalties or {}, new.penalties or {}
     diff.penalties = [PenaltyDelta(n, old_p.get(n) or 0, new_p.get(n) or 0) for n in PENALTY_ORDER
                       if n in old_p or n in new_p]

@@ -205,9 +205,13 @@ def publish(version_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        publish_version(version, current_user)
+        unmatched = publish_version(version, current_user)
         db.session.commit()
         flash(_("Version %(n)s is now the published timetable.", n=version.number), "success")
+        if unmatched:
+            flash(_("%(n)s cancelled or moved session(s) no longer match the published timetable (their meeting "
+                    "is now on another day or not placed): see the list of session changes.", n=unmatched),
+                  "warning")
     except RecordError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -241,6 +245,7 @@ def grid(term_id: int):
         title = dict(options[kind]).get(key, "")
     return render_template("timetable/grid.html", term=term, versions=versions, version=version,
                            options=options, kinds=grids.KINDS, kind=kind, key=key, week=week, title=title,
+                           draft=version is not None and is_draft(version),
                            unplaced=grids.unplaced(version) if version else [],
                            penalties=grids.penalty_sentences(version) if version else [])
 
@@ -369,6 +374,22 @@ def _move_target(form: MoveForm):
     return form.slot.data, room, teacher
 
 
+def _submit_move(version: TimetableVersion, row: MeetingAssignment, form: MoveForm) -> tuple[bool, list[dict], str]:
+    """Move the meeting where the validated form says and commit, flashing the new penalty:
+    (moved, the rules it breaks, the message refusing it); nothing is written when refused."""
+    try:
+        move_meeting(row, *_move_target(form), current_user)
+        db.session.commit()
+    except MoveRefused as refused:
+        db.session.rollback()
+        return False, refused.violations, refused.message
+    except RecordError as error:
+        db.session.rollback()
+        return False, [], error.message
+    flash(_("The meeting was moved; the penalty is now %(p)s.", p=f"{version.objective:g}"), "success")
+    return True, [], ""
+
+
 @bp.route("/versions/<int:version_id>/meetings/<int:meeting_id>/move", methods=["GET", "POST"])
 @admin_required
 def move(version_id: int, meeting_id: int):
@@ -380,21 +401,11 @@ def move(version_id: int, meeting_id: int):
     form = _move_form(version, row)
     violations, status = [], 200
     if form.validate_on_submit():
-        try:
-            move_meeting(row, *_move_target(form), current_user)
-            db.session.commit()
-        except MoveRefused as refused:
-            db.session.rollback()
-            violations, status = refused.violations, 422
-            form.form_errors.append(refused.message)
-        except RecordError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = 422
-        else:
-            penalty = f"{version.objective:g}"
-            flash(_("The meeting was moved; the penalty is now %(p)s.", p=penalty), "success")
+        moved, violations, message = _submit_move(version, row, form)
+        if moved:
             return redirect(url_for(".meetings", version_id=version.id) + f"#m{row.id}")
+        form.form_errors.append(message)
+        status = 422
     elif request.method == "POST":
         status = 422
     return render_template("timetable/move.html", version=version, term=version.term, row=row, form=form,
@@ -419,6 +430,24 @@ def check_move_json(version_id: int, meeting_id: int):
     response = jsonify(check.as_json())
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/versions/<int:version_id>/meetings/<int:meeting_id>/move.json", methods=["POST"])
+@admin_required
+def move_json(version_id: int, meeting_id: int):
+    """The move form's POST for a script (a meeting dropped on a draft's week grid): the same form, CSRF
+    token and operation; answers {ok, violations, message}, 422 when refused (nothing written)."""
+    version = _version(version_id)
+    row = _meeting(version, meeting_id)
+    form = _move_form(version, row)
+    if form.validate_on_submit():
+        moved, violations, message = _submit_move(version, row, form)
+    else:
+        moved, violations = False, []
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    response = jsonify({"ok": moved, "violations": violations, "message": message})
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if moved else 422
 
 
 @bp.route("/versions/<int:version_id>/resolve", methods=["POST"])
@@ -475,6 +504,13 @@ def diff(term_id: int):
     old = by_number.get(request.args.get("old", type=int) or -1) or published or (versions[-1] if versions else None)
     new = by_number.get(request.args.get("new", type=int) or -1) or (versions[0] if versions else None)
     result = diff_versions(old, new) if old is not None and new is not None else None
+    if request.args.get("format") == "csv" and result is not None:
+        from college.reports.exports import to_csv
+        from college.timetable.diff import learner_rows
+
+        filename = f"affected-learners-{term.id}-v{old.number}-v{new.number}.csv"
+        return Response(to_csv(learner_rows(result)), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
     return render_template("timetable/diff.html", term=term, versions=versions, old=old, new=new, diff=result,
                            penalty_names=PENALTY_NAMES)
 

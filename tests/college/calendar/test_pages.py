@@ -15,6 +15,7 @@ from college.models import (
     JobState,
     MeetingAssignment,
     Role,
+    Section,
     TimetableVersion,
 )
 from college.timetable.models import SessionChange
@@ -123,8 +124,11 @@ def test_the_teacher_sees_only_the_published_version_with_seats_sites_and_cancel
     assert "2027年3月6日 周六" not in page                       # the unpublished version's Saturday
     assert "停课:</strong> 社区选举" in page
     assert "C002" not in page                                    # 李老师's class
-    assert "<td>C001 书法入门</td><td>25</td><td>鼓楼社区银发先锋之家</td>" in page
-    assert "<td>C003 老少同乐书法</td><td>10</td><td>鼓楼社区银发先锋之家</td>" in page
+    # each class links to its roster and shows enrolled / seats (nobody has enrolled here)
+    for code, course, seats in (("C001", "书法入门", 25), ("C003", "老少同乐书法", 10)):
+        sec = db.session.scalar(select(Section).where(Section.code == code))
+        assert (f'<td><a href="/my/classes/{sec.id}/roster">{code} {course}</a></td>'
+                f"<td>0 / {seats}</td><td>鼓楼社区银发先锋之家</td>") in page
 
 
 def test_my_timetable_is_for_teachers_only_and_says_when_nothing_is_published(app, client):

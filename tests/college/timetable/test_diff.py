@@ -56,7 +56,42 @@ def test_the_diff_page_shows_the_moves_and_says_who_the_learners_are(app, client
     page = client.get(f"/admin/timetable/terms/{term.id}/diff?old={published.number}&new={draft.number}")
     assert page.status_code == 200
     assert "2 次课有变动" in page.text and "C002" in page.text and "C001" in page.text
-    assert "还没有报名名单" in page.text and "最多 55 人" in page.text
     assert "C003" not in page.text.split("受影响的班级")[1]            # an unmoved class is not listed
+
+
+def test_the_diff_lists_every_enrolled_learner_of_a_moved_class_with_a_csv_to_phone_them(app, client):
+    from datetime import date
+
+    from college.enrollment.operations import enroll, withdraw
+    from college.models import Learner, SectionStatus
+
+    term, published, draft = _edited()
+    admin = f.account()
+    sections = {s.code: s for s in term.sections}
+    for s in sections.values():
+        s.status = SectionStatus.OPEN
+    people = [Learner(name=name, phone=f"1390000000{i}", birth_date=date(1955, 1, 1))
+              for i, name in enumerate(["张秀英", "李建国", "王桂兰", "赵大爷"])]
+    db.session.add_all(people)
+    db.session.flush()
+    enroll(people[0], sections["C001"], admin, today=date(2027, 2, 20))
+    enroll(people[1], sections["C002"], admin, today=date(2027, 2, 20))
+    enroll(people[2], sections["C003"], admin, today=date(2027, 2, 20))       # C003 did not move
+    left = enroll(people[3], sections["C002"], admin, today=date(2027, 2, 20))
+    withdraw(left, admin)                                                      # no longer in the class
+    db.session.commit()
+    diff = diff_versions(published, draft)
+    assert [(a.name, a.phone, a.section) for a in diff.learners] == [
+        ("张秀英", "13900000000", "C001"), ("李建国", "13900000001", "C002")]
+    assert diff.people == 2 and [s.enrolled for s in diff.sections] == [1, 1]
+    q.login(client, admin)
+    url = f"/admin/timetable/terms/{term.id}/diff?old={published.number}&new={draft.number}"
+    page = client.get(url).text
+    assert "2 位学员需要通知" in page and "张秀英" in page and "13900000001" in page
+    assert "王桂兰" not in page and "赵大爷" not in page
+    csv = client.get(url + "&format=csv")
+    assert csv.status_code == 200 and csv.data.startswith("\ufeff".encode())
+    lines = csv.data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("姓名") and lines[1:] == ["张秀英,13900000000,C001,书法入门", "李建国,13900000001,C002,合唱"]
     default = client.get(f"/admin/timetable/terms/{term.id}/diff")  # the published against the newest
     assert default.status_code == 200 and "2 次课有变动" in default.text
