@@ -371,13 +371,21 @@ def create_section(values: dict, actor) -> Section:
 
 def update_section(section: Section, values: dict, actor) -> Section:
     """Change a section under the same rules as create_section; its seats never below the learners
-    already enrolled (the seat counter's CHECK would refuse it too, with a less helpful message)."""
+    already enrolled (the seat counter's CHECK would refuse it too, with a less helpful message).
+
+    More seats in an open or closed class go at once to its waitlist, oldest first, in the same
+    transaction (each move audited); a draft or cancelled class keeps its waitlist waiting."""
+    from college.enrollment.operations import promote_waitlist  # enrollment builds on the catalogue
+
     _check_section(values, section)
-    seats = values.get("seats")
+    seats, before = values.get("seats"), section.seats
     if isinstance(seats, int) and seats < section.enrolled:
         raise RecordError("seats", _l("%(n)s learners are already enrolled: the class needs at least %(n)s seats. "
                                       "Withdraw learners first to make it smaller.", n=section.enrolled))
-    return update_record(section, values, actor)
+    update_record(section, values, actor)
+    if section.seats > before and section.status in (SectionStatus.OPEN, SectionStatus.CLOSED):
+        promote_waitlist(section, actor)
+    return section
 
 
 def delete_section(section: Section, actor) -> None:

@@ -305,6 +305,18 @@ def withdraw(enrollment: Enrollment, actor) -> Enrollment:
     return enrollment
 
 
+def promote_waitlist(section: Section, actor) -> list[Enrollment]:
+    """Fill every free seat of the section from its waitlist, oldest first, each move audited.
+
+    For callers that free seats some other way than a withdrawal (an administrator raising the
+    seats, college/catalog): call it in the same transaction, after the change is flushed."""
+    promoted = []
+    while (first := _promote(section, actor)) is not None:
+        promoted.append(first)
+    db.session.expire(section, ["enrolled"])
+    return promoted
+
+
 def _promote(section: Section, actor) -> Enrollment | None:
     """Give the free seat to the oldest waitlisted learner of the section (if any, and if a seat is free)."""
     while True:

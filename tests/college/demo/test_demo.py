@@ -17,13 +17,19 @@ from college.models import (
     AreaLevel,
     CalendarDay,
     DayKind,
+    Enrollment,
+    EnrollmentStatus,
     Learner,
+    ProxyLink,
+    Role,
     Room,
     Section,
+    SectionStatus,
     Site,
     Subject,
     Teacher,
 )
+from college.people.operations import age_on
 from tests.conftest import IsolatedClient, _empty_all_tables
 
 
@@ -50,12 +56,18 @@ def demo(database_url):
 
 
 def _fingerprint() -> tuple:
-    """What a reload must reproduce exactly: sites, sections and learners."""
+    """What a reload must reproduce exactly: sites, sections, learners and who is in which class."""
     return (db.session.execute(sa.select(Site.code, Site.name, Site.latitude).order_by(Site.code)).all(),
             [(s.code, s.course.code, s.seats, [x.code for x in s.sites], s.teacher and s.teacher.code)
              for s in db.session.scalars(sa.select(Section).order_by(Section.code))],
             db.session.execute(sa.select(Learner.phone, Learner.name, Learner.birth_date)
-                               .order_by(Learner.phone)).all())
+                               .order_by(Learner.phone)).all(),
+            db.session.execute(sa.select(Learner.phone, Section.code, Enrollment.status, Enrollment.created_at,
+                                         Account.phone)
+                               .join(Learner, Enrollment.learner_id == Learner.id)
+                               .join(Section, Enrollment.section_id == Section.id)
+                               .outerjoin(Account, Enrollment.created_by_id == Account.id)
+                               .order_by(Learner.phone, Section.code)).all())
 
 
 def _logins(output: str) -> dict[str, tuple[str, str]]:
@@ -74,6 +86,7 @@ def test_stats_count_the_district_the_issue_asks_for(demo):
     assert counts["learners"] >= 5000 and counts["accounts_learner"] >= 5000
     assert counts["accounts_proxy"] > 0 and counts["proxy_links"] > 0
     assert counts["terms"] == 1 and counts["periods"] == 4
+    assert counts["enrollments"] >= counts["sections"]   # at least one a section on average
     assert counts["audit_entries"] == 1   # one entry sums the whole load up
     assert "loaded in" in output and f"Counts: {json.dumps(counts, sort_keys=True)}" in output
 
@@ -97,6 +110,54 @@ def test_loading_twice_leaves_the_same_counts_and_the_same_data(demo):
     assert {k: v for k, v in second.items() if k != "audit_entries"} == \
         {k: v for k, v in first.items() if k != "audit_entries"}
     assert second["audit_entries"] == first["audit_entries"] + 1
+
+
+def test_learners_are_enrolled_as_the_rules_allow(demo):
+    """40-100 % full, the popular classes full with a waitlist; 1-3 places a learner, never twice one
+    subject (so never two sections of one course), ages within the course's limits; counters exact."""
+    enrolled, waiting = EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED
+    rows = db.session.execute(sa.select(Enrollment.section_id, Enrollment.learner_id, Enrollment.status,
+                                        Enrollment.created_at, Enrollment.id, Enrollment.created_by_id)).all()
+    by_section, by_learner = {}, {}
+    for row in rows:
+        by_section.setdefault(row.section_id, []).append(row)
+        by_learner.setdefault(row.learner_id, []).append(row)
+    sections = {s.id: s for s in db.session.scalars(sa.select(Section))}
+    full = 0
+    for section in sections.values():
+        assert section.status == SectionStatus.OPEN
+        mine = by_section.get(section.id, [])
+        seated = [r for r in mine if r.status == enrolled]
+        queue = [r for r in mine if r.status == waiting]
+        assert section.enrolled == len(seated) <= section.seats, section.code
+        assert len(seated) >= 0.4 * section.seats, section.code
+        if queue:   # a waitlist only behind a full class, and those waiting came later
+            assert len(seated) == section.seats and len(queue) <= 4, section.code
+            assert max((r.created_at, r.id) for r in seated) < min((r.created_at, r.id) for r in queue)
+        full += len(seated) == section.seats and bool(queue)
+    assert 0.05 * len(sections) <= full <= 0.3 * len(sections)
+    assert len(rows) >= len(sections) and sum(r.status == waiting for r in rows) >= full
+
+    learners = {x.id: x for x in db.session.scalars(sa.select(Learner))}
+    assert 0.5 * len(learners) <= len(by_learner) < len(learners)    # a share of them, not everyone
+    for learner_id, mine in by_learner.items():
+        assert 1 <= len(mine) <= 3
+        courses = [sections[r.section_id].course for r in mine]
+        assert len({c.subject_id for c in courses}) == len(courses)
+        for course in courses:
+            age = age_on(learners[learner_id].birth_date, sections[mine[0].section_id].term.first_day)
+            assert (course.min_age or 0) <= age <= (course.max_age or 200)
+    assert {len(m) for m in by_learner.values()} == {1, 2, 3}
+
+    roles = dict(db.session.execute(sa.select(Account.id, Account.role)).all())
+    own = dict(db.session.execute(sa.select(Account.id, Account.learner_id).where(
+        Account.learner_id.is_not(None))).all())
+    links = set(db.session.execute(sa.select(ProxyLink.proxy_account_id, ProxyLink.learner_id)).all())
+    by_proxy = [r for r in rows if roles[r.created_by_id] == Role.PROXY]
+    assert 0 < len(by_proxy) < 0.2 * len(rows)
+    assert all((r.created_by_id, r.learner_id) in links for r in by_proxy)
+    assert all(own[r.created_by_id] == r.learner_id for r in rows if roles[r.created_by_id] == Role.LEARNER)
+    assert {roles[r.created_by_id] for r in rows} == {Role.LEARNER, Role.PROXY, Role.ADMIN}
 
 
 def test_term_has_the_public_holidays_and_make_up_days(demo):
