@@ -14,7 +14,7 @@ from college.auth.access import roles_required, staff_required
 from college.auth.models import Role
 from college.calendar import operations as ops
 from college.calendar.forms import ButtonForm, CancelForm, MoveForm
-from college.catalog.models import DAYS, Section, Term
+from college.catalog.models import DAYS, Section, SectionStatus, Term
 from college.extensions import db
 from college.places.models import Area, AreaLevel, Room, Site
 from college.records import RecordError
@@ -291,7 +291,9 @@ def nearby_classes(area: Area) -> list[dict]:
                         "course": m.section.course.name, "section": m.section.code, "site": m.room.site,
                         "room": m.room.name, "teacher": teacher.name if teacher else "",
                         "step_free": m.room.site.step_free or "step_free" in (m.room.features or []),
-                        "child_safe": m.room.site.child_safe, "term": version.term.name})
+                        "child_safe": m.room.site.child_safe, "term": version.term.name,
+                        "section_id": m.section_id, "open": m.section.status == SectionStatus.OPEN,
+                        "seats_left": max(m.section.seats - m.section.enrolled, 0)})
     order = {d: i for i, d in enumerate(DAYS)}
     out.sort(key=lambda c: (order.get(c["day"], 9), c["start"], c["course"], c["section"]))
     return out

@@ -79,15 +79,17 @@ def learners_for(account: Account | None) -> list[Learner]:
 # --- the rules --------------------------------------------------------------------------------
 
 def _check_open(section: Section, today: date) -> None:
+    from college.i18n import format_day  # learners read dates as 2027年3月2日 周二
+
     if section.status != SectionStatus.OPEN:
         raise EnrollmentError("not_open", _l("%(section)s is not open for enrollment.", section=section))
     term = section.term
     if term.enrollment_opens is not None and today < term.enrollment_opens:
         raise EnrollmentError("window", _l("Enrollment for %(term)s opens on %(day)s.",
-                                           term=term.name, day=term.enrollment_opens.isoformat()))
+                                           term=term.name, day=format_day(term.enrollment_opens)))
     if term.enrollment_closes is not None and today > term.enrollment_closes:
         raise EnrollmentError("window", _l("Enrollment for %(term)s closed on %(day)s.",
-                                           term=term.name, day=term.enrollment_closes.isoformat()))
+                                           term=term.name, day=format_day(term.enrollment_closes)))
 
 
 def _check_age(learner: Learner, section: Section) -> None:

@@ -30,6 +30,12 @@ class WeeklyMeeting:
     teacher: str
     step_free: bool
 
+    @property
+    def day_name(self) -> str:
+        from college.i18n import DAY_NAMES, is_chinese
+
+        return DAY_NAMES["zh" if is_chinese() else "en"].get(self.day, self.day)
+
 
 @dataclass
 class ClassDetails:
@@ -45,8 +51,18 @@ class ClassDetails:
         return self.section.course.fee or Decimal("0")
 
     @property
-    def step_free(self) -> bool:
-        return bool(self.meetings) and all(m.step_free for m in self.meetings)
+    def fee_text(self) -> str:
+        """120.00 as "120", 45.50 as "45.5"; "" when the class is free."""
+        return "" if not self.fee else f"{self.fee:.2f}".rstrip("0").rstrip(".")
+
+    @property
+    def places(self) -> list[tuple[Site, list[str], bool]]:
+        """Each site the class meets at, its rooms there, and whether they are all step-free."""
+        out: dict[int, tuple[Site, list[str], bool]] = {}
+        for m in self.meetings:
+            site, rooms, step_free = out.get(m.site.id, (m.site, [], True))
+            out[m.site.id] = (site, rooms if m.room in rooms else [*rooms, m.room], step_free and m.step_free)
+        return list(out.values())
 
 
 def class_details(section: Section, *, today: date | None = None) -> ClassDetails:
@@ -91,6 +107,7 @@ def class_details(section: Section, *, today: date | None = None) -> ClassDetail
 class MyClass:
     enrollment: Enrollment
     position: int | None                   # place on the waitlist, None unless waiting
+    details: ClassDetails
 
 
 @dataclass
@@ -123,6 +140,6 @@ def my_classes(account, *, today: date | None = None) -> list[LearnerClasses]:
             if row.status == EnrollmentStatus.WITHDRAWN:
                 group.withdrawn.append(row)
             else:
-                group.classes.append(MyClass(row, waitlist_position(row)))
+                group.classes.append(MyClass(row, waitlist_position(row), class_details(row.section, today=today)))
         out.append(group)
     return out

@@ -1,0 +1,157 @@
+"""Enrolling from a phone in a real browser, against ../shared/spec/elder-ux.md: a learner on a 320 px screen
+logs in, finds a class near home, confirms, sees the slip and finds the class under 我的课程; the confirmation
+page meets the numbers (text ≥ 18 px, the primary button ≥ 60 × 60 px, no horizontal scrolling); the
+button disables itself on the first tap. A proxy enrolls a linked learner the same way."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+import sqlalchemy as sa
+from flask import request
+
+from college.extensions import db
+from college.models import Enrollment, Role, SectionStatus
+from tests.browser.test_classes import _district, _measure, _meets_the_numbers
+from tests.browser.test_pages import _log_in, _only_local
+from tests.college import factories as f
+from tests.college.enrollment.helpers import learner, proxy_for
+
+pytestmark = pytest.mark.browser
+
+LEARNER_PHONE = "13700000001"
+
+
+def _open_classes() -> None:
+    from college.models import Section
+
+    for section in db.session.scalars(sa.select(Section)):
+        section.status = SectionStatus.OPEN
+    db.session.commit()
+
+
+def _enrollments() -> list[tuple[str, str]]:
+    db.session.remove()
+    return [(e.learner.name, e.status.value) for e in db.session.scalars(sa.select(Enrollment))]
+
+
+def _enroll_in_the_first_class(page, base: str, street_id: int) -> None:
+    page.goto(f"{base}/classes?area={street_id}")
+    card = page.locator(".class-card").first
+    assert "还剩 25 个名额" in card.inner_text()
+    card.locator("a.button.primary", has_text="报名").click()
+    page.wait_for_url("**/classes/*/enroll")
+
+
+def _slow_enrollments(app) -> None:
+    """Each enrollment POST takes a second and a half, as on a slow phone network."""
+    @app.before_request
+    def slow():
+        if request.method == "POST" and request.path.endswith("/enroll"):
+            time.sleep(1.5)
+
+
+def test_a_learner_enrolls_from_a_320px_phone_and_finds_the_class_under_my_courses(live_app, live_server, new_page):
+    _slow_enrollments(live_app)
+    street = _district()
+    _open_classes()
+    le = learner(1, name="张秀英")
+    account = f.account(LEARNER_PHONE, Role.LEARNER, "张秀英")
+    account.learner_id = le.id
+    db.session.commit()
+    page = new_page(width=320, height=640)
+    _log_in(page, live_server, LEARNER_PHONE)
+    assert "我的课程" in page.inner_text("header")
+    _enroll_in_the_first_class(page, live_server, street.id)
+
+    main = page.inner_text("main")
+    for fact in ("报名书法入门？", "王老师", "周一 08:30–10:00", "文化路128号", "无台阶", "免费", "2027年3月1日 周一"):
+        assert fact in main, fact
+    measured = _measure(page)
+    _meets_the_numbers(measured, 320, "confirm")
+    primary = [t for t in measured["targets"] if t["primary"]]
+    assert [t["text"] for t in primary] == ["确认报名"], primary          # one clear next step
+    assert primary[0]["width"] >= 60 and primary[0]["height"] >= 60
+
+    # The first tap disables the button; a second submit while the network is slow sends nothing more.
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    # Seen from inside the page 50 ms after the first tap, while the server is still busy: the button, then
+    # a second tap. sessionStorage keeps what was seen across the navigation to the slip.
+    page.evaluate("""() => document.addEventListener('submit', () => {
+        if (window.tapped) return;
+        window.tapped = true;
+        setTimeout(() => {
+            const form = document.querySelector('form.enroll-form'), button = form.querySelector('button.primary');
+            sessionStorage.setItem('tap', JSON.stringify({disabled: button.disabled, text: button.innerText}));
+            form.requestSubmit();
+        }, 50);
+    })""")
+    page.click("button.primary", no_wait_after=True)
+    page.wait_for_url("**/my/classes/*")
+    assert len(posts) == 1, posts
+    state = page.evaluate("JSON.parse(sessionStorage.getItem('tap'))")
+    assert state["disabled"] and "正在提交" in state["text"], state
+
+    slip = page.inner_text("main")
+    assert "报名成功" in slip and "张秀英" in slip and "书画室" in slip and "第一次上课" in slip
+    _meets_the_numbers(_measure(page), 320, "slip")
+    assert _enrollments() == [("张秀英", "enrolled")]
+
+    page.click("header a:has-text('我的课程')")
+    page.wait_for_url("**/my/classes")
+    mine = page.inner_text("main")
+    assert "书法入门" in mine and "状态：已报上" in mine and "看报名单" in mine and "退出" in mine
+    _meets_the_numbers(_measure(page), 320, "my courses")
+    _only_local(page)
+
+
+def test_the_slip_prints_on_one_a4_page(live_server, new_page):
+    street = _district()
+    _open_classes()
+    le = learner(1, name="张秀英")
+    account = f.account(LEARNER_PHONE, Role.LEARNER, "张秀英")
+    account.learner_id = le.id
+    db.session.commit()
+    page = new_page(width=320, height=640)
+    _log_in(page, live_server, LEARNER_PHONE)
+    _enroll_in_the_first_class(page, live_server, street.id)
+    page.click("button.primary")
+    page.wait_for_url("**/my/classes/*")
+    page.emulate_media(media="print")
+    assert not page.locator("header.site-header").is_visible()       # no navigation on paper
+    assert not page.get_by_text("打印报名单").is_visible()
+    assert page.get_by_text("报名成功").is_visible()
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1                    # one sheet
+    width, height = (float(v) for v in re.search(rb"/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
+    assert abs(width - 595) < 2 and abs(height - 842) < 2, (width, height)    # A4 portrait, in points
+
+def test_a_proxy_enrolls_a_linked_learner(live_server, new_page):
+    street = _district()
+    _open_classes()
+    mother, father = learner(1, name="张秀英"), learner(2, name="李建国")
+    learner(3, name="王陌生")
+    proxy = proxy_for(mother, father, phone="13600000001")
+    db.session.commit()
+    page = new_page(width=320, height=640)
+    _log_in(page, live_server, proxy.phone)
+    _enroll_in_the_first_class(page, live_server, street.id)
+    choices = page.locator(".learner-choices label").all_inner_texts()
+    assert [c.strip() for c in choices] == ["张秀英", "李建国"]          # linked learners only
+    _meets_the_numbers(_measure(page), 320, "proxy confirm")
+
+    page.click("button.primary")                                        # nobody chosen: said in words
+    assert "请选择为哪一位学员报名。" in page.inner_text("main")
+    page.check(f"input[name=learner_id][value='{father.id}']")
+    page.click("button.primary")
+    page.wait_for_url("**/my/classes/*")
+    assert "报名成功" in page.inner_text("main") and "李建国" in page.inner_text("main")
+    assert _enrollments() == [("李建国", "enrolled")]
+
+    page.goto(f"{live_server}/my/classes")
+    mine = page.inner_text("main")
+    assert "张秀英" in mine and "李建国" in mine and "王陌生" not in mine and "书法入门" in mine
+    _only_local(page)
