@@ -37,7 +37,8 @@ DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS = DAYS[:5]
 
 TERM = {"first_day": date(2027, 3, 1), "last_day": date(2027, 6, 30),
-        "enrollment_opens": date(2027, 2, 15), "enrollment_closes": date(2027, 2, 26)}
+        # Enrollment opens in mid-November, so that a learner trying the demo today can enroll.
+        "enrollment_opens": date(2026, 11, 16), "enrollment_closes": date(2027, 2, 26)}
 # Public holidays and make-up working days (调休) in the term, official style.
 HOLIDAYS = [
     (date(2027, 4, 3), "清明节"), (date(2027, 4, 4), "清明节"), (date(2027, 4, 5), "清明节"),

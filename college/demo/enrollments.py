@@ -48,6 +48,7 @@ WAITING = (1, 4)              # learners waiting in a popular section
 FILL = (0.40, 0.80)           # any other section: this share of its seats taken
 BY_PROXY = 0.7                # a learner with a proxy: share of their rows the proxy made
 AT_DESK = 0.05                # any other learner: share the administrator entered at the front desk
+SIGNUP_DAYS = 12              # the demo's sign-ups all came in the first days of the window
 
 
 def enroll_demo(rng: random.Random, term: Term, sections: list[Section], learners: list[Learner],
@@ -123,8 +124,10 @@ def enroll_demo(rng: random.Random, term: Term, sections: list[Section], learner
                         break
 
     opens = datetime.combine(term.enrollment_opens or term.first_day - timedelta(days=14), datetime.min.time())
-    # From 08:00 on the day enrollment opens to 18:00 on the day it closes.
-    window = int(((term.enrollment_closes or term.first_day) - opens.date()).total_seconds()) + 10 * 3600
+    # The demo's sign-ups came in the first SIGNUP_DAYS days of the window (or the whole window if
+    # shorter), from 08:00 on the day enrollment opens to 18:00 on the last of those days.
+    last = min(term.enrollment_closes or term.first_day, opens.date() + timedelta(days=SIGNUP_DAYS - 1))
+    window = int((last - opens.date()).total_seconds()) + 10 * 3600
     rows = []
     for section in open_sections:
         picked = chosen[id(section)]
