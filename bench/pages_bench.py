@@ -9,7 +9,9 @@ Builds the demo district (`flask demo load`), solves its term in this process th
 database that already has a published timetable), then renders through the Flask test client,
 as the demo administrator: every week grid page (every site, room, teacher, children group and
 subject the timetable uses), the district overview, the penalty in detail, the export list,
-and the printable pages and workbooks of every grid of a kind. Each page is rendered --runs times;
+the printable pages and workbooks of every grid of a kind, and the administrator's iCalendar feed of
+the whole district (/calendar/<token>.ics, a token made for the demo administrator when it has none),
+in full and as a calendar polling again with the ETag it got (304). Each page is rendered --runs times;
 a page's time is the median of its runs (the first run warms caches and is dropped when there are
 more than two). Times are wall-clock in this process: the request's whole server side, no network.
 """
@@ -94,6 +96,20 @@ def pages(app) -> list[tuple[str, str]]:
     return found
 
 
+def feed_token(app, account_id: int) -> str:
+    """The account's secret calendar token, made (and committed) when it has none."""
+    from college.calendar.operations import new_calendar_token
+    from college.extensions import db
+    from college.models import Account
+
+    with app.test_request_context():
+        account = db.session.get(Account, account_id)
+        if account.calendar_token is None:
+            new_calendar_token(account, account)
+            db.session.commit()
+        return account.calendar_token
+
+
 def measure(db_path: Path, runs: int, only: list[str] | None) -> list[tuple[str, int, float, float, int]]:
     """(group, pages, median ms, slowest ms, pages over the target) per group of pages."""
     import sqlalchemy as sa
@@ -109,15 +125,20 @@ def measure(db_path: Path, runs: int, only: list[str] | None) -> list[tuple[str,
     with client.session_transaction() as session:
         session["_user_id"] = str(admin_id)
         session["_fresh"] = True
-    todo = [(g, u) for g, u in pages(app) if not only or any(word in g for word in only)]
+    feed = f"/calendar/{feed_token(app, admin_id)}.ics"
+    tag = client.get(feed).headers.get("ETag")
+    todo = [(g, u, {}) for g, u in pages(app)] + [("calendar feed, whole district", feed, {})]
+    if tag:
+        todo.append(("calendar feed, unchanged (304)", feed, {"If-None-Match": tag}))
+    todo = [(g, u, h) for g, u, h in todo if not only or any(word in g for word in only)]
     times: dict[str, list[float]] = {}
-    for group, url in todo:
+    for group, url, headers in todo:
         samples = []
         for _run in range(runs):
             started = time.perf_counter()
-            response = client.get(url)
+            response = client.get(url, headers=headers)
             samples.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
+            if response.status_code != (304 if "If-None-Match" in headers else 200):
                 raise SystemExit(f"{url}: HTTP {response.status_code}")
         if len(samples) > 2:
             samples = samples[1:]

@@ -3,6 +3,7 @@ account's secret calendar URL. Every change is checked here, audited, and flushe
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from college.audit.models import AuditEntry
 from college.audit.operations import log_change, snapshot
 from college.auth.models import Account, Role
 from college.catalog.models import DayKind, Period, Section, Term
@@ -429,3 +431,17 @@ def feed_sessions(account: Account, today: date | None = None) -> list[Session]:
             sessions = [s for s in sessions if s.site_id in sites]
         out.extend(sessions)
     return out
+
+
+def feed_tag(account: Account, locale: str, today: date | None = None) -> str:
+    """The feed's entity tag (HTTP ETag): it changes whenever what the account's feed shows may change,
+    worked out in a few small queries so that a phone calendar asking every hour costs next to nothing
+    when nothing changed. It names the account's token and name and the feed's language; the published
+    versions shown (which also change when a term ends); the session changes (how many, the latest), since
+    an undo deletes one; and the latest audit entry, since every change made through a page writes one
+    (a room or teacher renamed, a site closed, a holiday added, an account's role or sites)."""
+    versions = [(v.id, v.published_at.isoformat()) for v in published_versions(today)]
+    changes = tuple(db.session.execute(sa.select(sa.func.count(SessionChange.id), sa.func.max(SessionChange.id))).one())
+    audit = db.session.scalar(sa.select(sa.func.max(AuditEntry.id)))
+    key = repr((account.calendar_token, account.display_name, locale, versions, changes, audit))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -345,7 +346,12 @@ def feed(token: str):
     account = ops.account_for_token(token)
     if account is None:
         abort(404)
+    # Weak: the tag names what the feed shows, not its bytes (each copy has its own DTSTAMP).
+    tag = ops.feed_tag(account, str(get_locale()))
+    headers = {"Cache-Control": "private, max-age=300", "ETag": f'W/"{tag}"'}
+    if request.if_none_match.contains_weak(tag):
+        return Response(status=304, headers=headers)     # a calendar polling again: nothing changed
     body = ical_feed(ops.feed_sessions(account), f"{account.display_name} · {_('Silver College')}",
                      cancelled_word=_("Session cancelled"), moved_word=_("Session moved"))
-    return body, 200, {"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, max-age=300"}
+    return body, 200, {**headers, "Content-Type": "text/calendar; charset=utf-8"}
 

@@ -66,15 +66,19 @@ def _is_closed(day: date, ranges: list[tuple[date, date]]) -> bool:
     return any(first <= day <= last for first, last in ranges)
 
 
-def _session(assignment: MeetingAssignment, day: date, period) -> Session:
+def _shared(assignment: MeetingAssignment, period) -> dict:
+    """What every session of a placed meeting has in common (read once per meeting, not once per date)."""
     room = assignment.room
     teacher = assignment.teacher or assignment.section.teacher
-    return Session(
-        section=assignment.section.code, course=assignment.section.course.name, meeting=assignment.meeting,
-        day=day, start=datetime.combine(day, period.start, TIMEZONE),
-        end=datetime.combine(day, period.end, TIMEZONE), site=room.site.name, room=room.name,
-        teacher=teacher.name if teacher else "", section_id=assignment.section_id, room_id=room.id,
-        site_id=room.site_id, teacher_id=teacher.id if teacher else None, period=period.code)
+    return {"section": assignment.section.code, "course": assignment.section.course.name,
+            "meeting": assignment.meeting, "site": room.site.name, "room": room.name,
+            "teacher": teacher.name if teacher else "", "section_id": assignment.section_id, "room_id": room.id,
+            "site_id": room.site_id, "teacher_id": teacher.id if teacher else None, "period": period.code}
+
+
+def _session(assignment: MeetingAssignment, day: date, period, shared: dict | None = None) -> Session:
+    return Session(day=day, start=datetime.combine(day, period.start, TIMEZONE),
+                   end=datetime.combine(day, period.end, TIMEZONE), **(shared or _shared(assignment, period)))
 
 
 def _changed(session: Session, change: SessionChange, periods: dict) -> Session:
@@ -102,21 +106,48 @@ def changes_for(section_ids: Iterable[int]) -> dict[tuple[int, int, date], Sessi
     return {(c.section_id, c.meeting, c.on_date): c for c in rows}
 
 
+class _Patterns:
+    """The weekly days of one term by day of the week, and which of them are not held at a site, each
+    worked out once: a whole district has hundreds of meetings but only a few days of the week and sites."""
+
+    def __init__(self, term: Term):
+        self.term = term
+        self.holidays = {d.day for d in term.calendar_days if d.kind == DayKind.HOLIDAY}
+        self._days: dict[str, list[date]] = {}
+        self._not_held: dict[tuple[str, int], set[date]] = {}
+
+    def _weekly(self, day_code: str) -> list[date]:
+        found = self._days.get(day_code)
+        if found is None:
+            term = self.term
+            makeups = [d for d in term.calendar_days if d.kind != DayKind.HOLIDAY and d.works_as == day_code]
+            weekly = rrule(WEEKLY, byweekday=DAY_CODES.index(day_code),
+                           dtstart=datetime.combine(term.first_day, datetime.min.time()),
+                           until=datetime.combine(term.last_day, datetime.min.time()))
+            days = {d.date() for d in weekly}
+            days |= {m.day for m in makeups if term.first_day <= m.day <= term.last_day and m.day not in self.holidays}
+            found = self._days[day_code] = sorted(days)
+        return found
+
+    def of(self, assignment: MeetingAssignment) -> tuple[list[date], set[date]]:
+        """The meeting's weekly days over the term (plus make-up days that work as its day), and those of
+        them on which it is not held: holidays and its site's closures."""
+        day_code, _, _period = (assignment.slot or "").partition(":")
+        if day_code not in DAY_CODES or assignment.room is None:
+            return [], set()
+        days = self._weekly(day_code)
+        key = (day_code, assignment.room.site_id)
+        not_held = self._not_held.get(key)
+        if not_held is None:
+            closed = _closed(assignment)
+            not_held = self._not_held[key] = {d for d in days if d in self.holidays or _is_closed(d, closed)}
+        return days, not_held
+
+
 def _pattern(assignment: MeetingAssignment, term: Term) -> tuple[list[date], set[date]]:
     """The meeting's weekly days over the term (plus make-up days that work as its day), and those of
     them on which it is not held: holidays and its site's closures."""
-    day_code, _, _period = (assignment.slot or "").partition(":")
-    if day_code not in DAY_CODES or assignment.room is None:
-        return [], set()
-    holidays = {d.day for d in term.calendar_days if d.kind == DayKind.HOLIDAY}
-    makeups = [d for d in term.calendar_days if d.kind != DayKind.HOLIDAY and d.works_as == day_code]
-    closed = _closed(assignment)
-    weekly = rrule(WEEKLY, byweekday=DAY_CODES.index(day_code),
-                   dtstart=datetime.combine(term.first_day, datetime.min.time()),
-                   until=datetime.combine(term.last_day, datetime.min.time()))
-    days = {d.date() for d in weekly}
-    days |= {m.day for m in makeups if term.first_day <= m.day <= term.last_day and m.day not in holidays}
-    return sorted(days), {d for d in days if d in holidays or _is_closed(d, closed)}
+    return _Patterns(term).of(assignment)
 
 
 def meeting_days(assignment: MeetingAssignment, term: Term) -> list[date]:
@@ -156,14 +187,14 @@ def unmatched_changes(version: TimetableVersion) -> list[UnmatchedChange]:
         sa.select(SessionChange).join(Section, SessionChange.section_id == Section.id)
         .where(Section.term_id == term.id)
         .order_by(SessionChange.on_date, SessionChange.section_id, SessionChange.meeting))
-    found, patterns = [], {}
+    found, patterns, weekly = [], {}, _Patterns(term)
     for change in changes:
         row = rows.get((change.section_id, change.meeting))
         if row is None or not row.placed:
             found.append(UnmatchedChange(change, None))
             continue
         if row.id not in patterns:
-            patterns[row.id] = set(_pattern(row, term)[0])
+            patterns[row.id] = set(weekly.of(row)[0])
         if change.on_date not in patterns[row.id]:
             found.append(UnmatchedChange(change, row.slot))
     return found
@@ -180,19 +211,21 @@ def dated_sessions(version_or_assignments: TimetableVersion | Iterable[MeetingAs
     periods = {p.code: p for p in term.periods}
     changes = changes_for(a.section_id for a in assignments) if apply_changes else {}
     sessions: list[Session] = []
+    weekly = _Patterns(term)
     for a in assignments:
         if a.slot is None or a.room is None:
             continue
         period = periods.get(a.slot.partition(":")[2])
         if period is None:
             continue
-        days, not_held = _pattern(a, term)
+        days, not_held = weekly.of(a)
+        shared = _shared(a, period)
         for day in days:
             change = changes.get((a.section_id, a.meeting, day))
             # A session moved away keeps its new place when its own day later becomes a holiday or closed.
             if day in not_held and (change is None or change.action != SessionAction.MOVED):
                 continue
-            session = _session(a, day, period)
+            session = _session(a, day, period, shared)
             if change is not None and (change.action == SessionAction.CANCELLED
                                        or periods.get(change.new_period or period.code) is not None):
                 session = _changed(session, change, periods)

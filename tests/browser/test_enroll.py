@@ -14,7 +14,13 @@ from flask import request
 
 from college.extensions import db
 from college.models import Enrollment, Role, SectionStatus
-from tests.browser.test_classes import _district, _measure, _meets_the_numbers
+from tests.browser.test_classes import (
+    ZOOM_200,
+    _district,
+    _measure,
+    _meets_the_numbers,
+    _meets_the_numbers_at_200_percent_zoom,
+)
 from tests.browser.test_pages import _log_in, _only_local
 from tests.college import factories as f
 from tests.college.enrollment.helpers import learner, proxy_for
@@ -128,6 +134,31 @@ def test_the_slip_prints_on_one_a4_page(live_server, new_page):
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1                    # one sheet
     width, height = (float(v) for v in re.search(rb"/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
     assert abs(width - 595) < 2 and abs(height - 842) < 2, (width, height)    # A4 portrait, in points
+
+
+def test_the_confirmation_page_and_the_slip_at_200_percent_zoom(live_server, new_page):
+    """Zoomed to 200%, the confirmation page and the slip need no horizontal scrolling, their text stays
+    ≥ 18 px and their one primary action ≥ 60 × 60 CSS px."""
+    street = _district()
+    _open_classes()
+    le = learner(1, name="张秀英")
+    account = f.account(LEARNER_PHONE, Role.LEARNER, "张秀英")
+    account.learner_id = le.id
+    db.session.commit()
+    page = new_page(**ZOOM_200)
+    _log_in(page, live_server, LEARNER_PHONE)
+    _enroll_in_the_first_class(page, live_server, street.id)
+    assert "报名书法入门？" in page.inner_text("main")
+    _meets_the_numbers_at_200_percent_zoom(page, "confirm")
+    assert page.locator("main .primary").all_inner_texts() == ["确认报名"]
+
+    page.click("button.primary")
+    page.wait_for_url("**/my/classes/*")
+    assert "报名成功" in page.inner_text("main")
+    _meets_the_numbers_at_200_percent_zoom(page, "slip")
+    assert page.locator("main .primary").all_inner_texts() == ["我的课程"]
+    _only_local(page)
+
 
 def test_a_proxy_enrolls_a_linked_learner(live_server, new_page):
     street = _district()

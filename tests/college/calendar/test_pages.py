@@ -263,6 +263,61 @@ def test_who_may_have_a_calendar_url_and_what_a_coordinators_feed_holds(app, cli
     assert client.get(f"/calendar/{_token_of(coordinator.id)}.ics").status_code == 404
 
 
+def test_a_calendar_polling_again_gets_304_until_what_its_feed_shows_changes(app, client):
+    """The feed carries a weak ETag; asked again with it (If-None-Match), as phone calendars do every hour,
+    it answers 304 with no body until a session is cancelled or its change undone, a room renamed through
+    its page, or the feed asked in another language; a replaced token's old URL is gone whatever it sends."""
+    from college.calendar.operations import new_calendar_token, undo_change
+    from college.places.operations import update_room
+
+    published_small_term()
+    admin = q.account()
+    db.session.commit()
+    token = new_calendar_token(admin, admin)
+    db.session.commit()
+    phone = app.test_client()
+    url = f"/calendar/{token}.ics"
+
+    def poll(tag: str | None = None, path: str = url):
+        return phone.get(path, headers={"If-None-Match": tag} if tag else {})
+
+    first = poll()
+    tag = first.headers["ETag"]
+    assert first.status_code == 200 and tag.startswith('W/"') and len(Calendar.from_ical(first.data).walk("VEVENT"))
+    again = poll(tag)
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == tag
+    assert poll('"some-other-tag"').status_code == 200
+    assert poll("*").status_code == 304
+    assert poll().headers["ETag"] == tag                               # the same content: the same tag
+
+    change = cancel_session(section("C001"), 0, date(2027, 3, 8), "社区选举", admin)
+    db.session.commit()
+    changed = poll(tag)
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+    assert "社区选举" in changed.get_data(as_text=True)
+    tag = changed.headers["ETag"]
+    assert poll(tag).status_code == 304
+
+    undo_change(change, admin)                                          # a deleted change: a new tag too
+    db.session.commit()
+    undone = poll(tag)
+    assert undone.status_code == 200 and "社区选举" not in undone.get_data(as_text=True)
+    tag = undone.headers["ETag"]
+
+    update_room(room("书画室"), {"name": "书画教室"}, admin)
+    db.session.commit()
+    renamed = poll(tag)
+    assert renamed.status_code == 200 and "书画教室" in renamed.get_data(as_text=True)
+    tag = renamed.headers["ETag"]
+    assert poll(tag).status_code == 304
+    english = poll(tag, f"{url}?lang=en")
+    assert english.status_code == 200 and english.headers["ETag"] != tag
+
+    new_calendar_token(admin, admin)
+    db.session.commit()
+    assert poll(tag).status_code == 404
+
+
 def test_an_area_without_streets_still_offers_its_sites_areas(app, client):
     published_small_term()
     db.session.commit()

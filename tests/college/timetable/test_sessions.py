@@ -1,6 +1,6 @@
 """Dated sessions over a term (holidays, make-up days, site closures) and their iCalendar feeds."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from icalendar import Calendar
 from sqlalchemy import select
@@ -112,6 +112,67 @@ def test_the_ical_feed_parses_with_one_event_per_session_and_unique_uids(app):
     assert str(first["SUMMARY"]) == "C001 书法入门"
     assert str(first["LOCATION"]) == "鼓楼社区银发先锋之家 书画室"
     assert str(first["DESCRIPTION"]) == "王老师"
+
+
+def _feed_built_from_icalendar_objects(sessions, name, cancelled_word, moved_word, stamp) -> bytes:
+    """The feed as icalendar's own Calendar and Event objects write it (what ical_feed gave before it
+    assembled the text itself): the reference its text must equal."""
+    from icalendar import Event
+
+    from college.timetable.exports import session_uid
+
+    cal = Calendar()
+    cal.add("prodid", "-//Silver College//Timetable//ZH")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    for s in sessions:
+        event = Event()
+        event.add("uid", session_uid(s))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", s.start)
+        event.add("dtend", s.end)
+        summary, description = f"{s.section} {s.course}", s.teacher
+        if s.cancelled:
+            event.add("status", "CANCELLED")
+            summary = f"{cancelled_word}: {summary}"
+            description = f"{s.teacher}\n{cancelled_word}: {s.reason}".strip()
+        else:
+            event.add("status", "CONFIRMED")
+            if s.moved_from is not None:
+                description = f"{s.teacher}\n{moved_word} ({s.moved_from.isoformat()}): {s.reason}".strip()
+        if s.changed:
+            event.add("sequence", 1)
+        event.add("summary", summary)
+        event.add("location", f"{s.site} {s.room}")
+        event.add("description", description)
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def test_the_feed_text_is_what_icalendars_objects_write_escaping_and_folding_included(app):
+    """ical_feed writes its lines itself (fast for a whole district); they must be byte for byte what
+    icalendar's Event objects give: cancelled, moved, unchanged; commas, semicolons, backslashes and line
+    breaks escaped; long Chinese lines folded at 75 octets without splitting a character or an escape."""
+    from dataclasses import replace
+
+    term = small_term()
+    plain = dated_sessions(_published(term), term)[:4]
+    long_room = "麒麟区南宁街道鼓楼社区（文化路128号）党群服务中心二楼东侧，大会议室;书画室\\备用"
+    sessions = [
+        plain[0],
+        replace(plain[1], cancelled=True, reason="社区选举, 暂停一次;\n请互相转告\\谢谢", change_id=7),
+        replace(plain[2], moved_from=plain[2].day, day=plain[2].day + timedelta(days=1), change_id=8,
+                start=plain[2].start + timedelta(days=1, hours=7), end=plain[2].end + timedelta(days=1, hours=7),
+                reason="老师出差\r\n改到第二天下午", room=long_room),
+        replace(plain[3], course="书法入门，" * 20, teacher="王老师; 李老师, 张老师", section="C,001;\\x"),
+    ]
+    stamp = datetime(2027, 2, 1, 9, 30, tzinfo=UTC)
+    words = {"cancelled_word": "停课", "moved_word": "调课"}
+    ours = ical_feed(sessions, "王老师 · 银发学院", stamp=stamp, **words)
+    assert ours == _feed_built_from_icalendar_objects(sessions, "王老师 · 银发学院", stamp=stamp, **words)
+    assert max(len(line) for line in ours.split(b"\r\n")) <= 75
+    assert Calendar.from_ical(ours).walk("VEVENT")[3]["SUMMARY"] == f"C,001;\\x {'书法入门，' * 20}"
 
 
 def test_the_calendar_route_for_an_admin_and_a_coordinator(app, client):
