@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("instances", nargs="*", help="e.g. comp01 (default: all 21)")
     ap.add_argument("--time-limit", type=float, default=600.0)
     ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--seed", type=int, default=1, help="seed of the search (default 1)")
     args = ap.parse_args(argv)
     known = best_known()
     names = args.instances or sorted(known)
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     header = (f"{'instance':<9}{'cost':>7}{'best':>7}{'ratio':>8}{'bound':>7}{'seconds':>9}"
               f"{'hard':>6}  status")
-    print(f"time limit {args.time_limit:g} s per instance")
+    print(f"time limit {args.time_limit:g} s per instance, seed {args.seed}")
     print(header)
     print("-" * len(header))
     ratios = []
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         started = time.monotonic()
         result = solve_ctt(read_ctt(HERE / f"{name}.ctt"), time_limit=args.time_limit,
-                           threads=args.threads)
+                           threads=args.threads, seed=args.seed)
         seconds = time.monotonic() - started
         bound = "-" if result.bound is None else f"{result.bound:g}"
         best = known.get(name)

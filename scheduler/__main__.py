@@ -89,7 +89,7 @@ def cmd_ctt(args: argparse.Namespace) -> int:
         raise ProblemError(exc.problems) from None
     log = (lambda msg: print(msg, file=sys.stderr, flush=True)) if args.log else None
     result = solve_ctt(instance, time_limit=args.time_limit, solver=args.solver,
-                       threads=args.threads, log=log)
+                       threads=args.threads, log=log, seed=args.seed)
     bound = "-" if result.bound is None else f"{result.bound:g}"
     if result.report is None:
         print(f"{result.status}: no timetable, bound {bound}, {result.seconds:.1f}s")
@@ -141,6 +141,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, default=60.0)
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
     p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--seed", type=int, default=1, help="the local search's random seed")
     p.add_argument("--log", action="store_true", help="progress lines on stderr")
     p.set_defaults(run=cmd_ctt)
     return ap

@@ -3,7 +3,7 @@
 1. a greedy placement of lectures in periods (with ejections when it gets stuck), HiGHS's warm
    start;
 2. stage 1 of `ctt_model` (periods, rooms as capacity classes, the three period penalties),
-   solved by HiGHS (or CBC) within 40 % of the time limit; its dual bound is a true lower bound
+   solved by HiGHS (or CBC) within 25 % of the time limit; its dual bound is a true lower bound
    of the whole problem because capacity overflow is priced exactly there;
 3. stage 2 (a room per lecture: overflow + room stability) on the stage-1 placement;
 4. simulated annealing over periods and rooms (`ctt_search`) for the rest of the time;
@@ -41,8 +41,8 @@ from scheduler.solve import _cbc_solve, _HiGHS, _Progress
 __all__ = ["CttResult", "solve_ctt", "greedy_periods", "greedy_rooms"]
 
 SOLVERS = ("highs", "cbc")
-STAGE1_SHARE = 0.4   # of the time limit, for stage 1 (periods)
-STAGE2_SHARE = 0.2   # of what is left then, for stage 2 (rooms); annealing gets the rest
+STAGE1_SHARE = 0.25  # of the time limit, for stage 1 (periods)
+STAGE2_SHARE = 0.1   # of what is left then, for stage 2 (rooms); annealing gets the rest
 
 
 @dataclass
@@ -94,9 +94,12 @@ def solve_ctt(instance: Instance, time_limit: float = 60.0, solver: str = "highs
     if left() > 0.5 and (bound is None or cost > bound):
         # with stage 1 proven, stop one above its optimum: the single-room model may then
         # prove that cost optimal, or find the stage-1 optimum itself
+        stats: dict = {}
         placed, found = anneal(instance, near, rooms, start + time_limit - 0.3, seed,
-                               stop_at=int(bound) + 1 if proven else 0)
-        say(f"annealing: {cost} -> {found}")
+                               stop_at=int(bound) + 1 if proven else 0, stats=stats,
+                               start_temperature=_start_temperature(cost, bound))
+        say(f"annealing: {cost} -> {found} ({stats.get('tried', 0)} moves, "
+            f"{stats.get('per_second', 0):.0f}/s, {stats.get('cycles', 0)} cycles)")
         if found < cost:
             rooms, cost = placed, found
     if proven and cost == bound + 1 and left() > 1:
@@ -110,7 +113,7 @@ def solve_ctt(instance: Instance, time_limit: float = 60.0, solver: str = "highs
             rooms, cost = single
         if cost > bound and left() > 0.5:
             placed, found = anneal(instance, near, rooms, start + time_limit - 0.3, seed + 1,
-                                   stop_at=int(bound))
+                                   stop_at=int(bound), start_temperature=COLD)
             say(f"annealing again: {cost} -> {found}")
             if found < cost:
                 rooms, cost = placed, found
@@ -121,6 +124,15 @@ def solve_ctt(instance: Instance, time_limit: float = 60.0, solver: str = "highs
                            and report.cost <= bound) else "feasible"
     say(f"{status}: cost {report.cost}, hard violations {report.hard_cost}")
     return CttResult(status, lectures, report, bound, time.monotonic() - start)
+
+
+COLD = 0.3   # the first annealing temperature for a timetable already near its lower bound
+
+
+def _start_temperature(cost: int, bound: float | None) -> float | None:
+    """A cold start when the MILP's timetable is within half its lower bound (plus 5) of it:
+    the calibrated temperature would throw away what the model found."""
+    return COLD if bound is not None and cost <= 1.5 * bound + 5 else None
 
 
 @dataclass
