@@ -28,13 +28,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def _run(scale: str, seed: int, solver: str, time_limit: float, gap: float | None,
-         queue: mp.Queue, repair: bool, save: str | None = None) -> None:
+         queue: mp.Queue, repair: bool, save: str | None = None,
+         threads: int | None = None) -> None:
     from scheduler.generate import generate
     from scheduler.solve import solve
     from scheduler.validate import validate
 
     problem = generate(scale, seed)
-    sol = solve(problem, time_limit=time_limit, solver=solver, gap=gap)
+    sol = solve(problem, time_limit=time_limit, solver=solver, gap=gap, threads=threads)
     report = validate(problem, sol.to_json()) if sol.has_timetable else {"valid": False}
     if save:
         folder = Path(save)
@@ -99,6 +100,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--solvers", nargs="+", default=["highs", "cbc"])
     ap.add_argument("--time-limit", type=float, default=600.0)
     ap.add_argument("--gap", type=float, default=None)
+    ap.add_argument("--threads", type=int, default=None,
+                    help="solver threads (default: the solver's own choice)")
     ap.add_argument("--repair", action="store_true",
                     help="also run the repair benchmark on the largest scale's first seed")
     ap.add_argument("--save", metavar="DIR", help="write each problem and timetable to DIR")
@@ -127,7 +130,8 @@ def main(argv: list[str] | None = None) -> None:
                 want_repair = args.repair and scale == args.scales[-1] and i == 0 \
                     and solver == "highs"
                 proc = ctx.Process(target=_run, args=(scale, seed, solver, args.time_limit,
-                                                      args.gap, queue, want_repair, args.save))
+                                                      args.gap, queue, want_repair, args.save,
+                                                      args.threads))
                 proc.start()
                 row = None
                 waited = 0.0

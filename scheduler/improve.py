@@ -148,15 +148,30 @@ def run_parallel_bound(model: Model, build: Callable, seconds: float) -> tuple[t
     return thread, result
 
 
-def flow_bound(problem, cand, sections: list[str], seconds: float = 60.0) -> float | None:
+def flow_bound(problem, cand, sections: list[str], seconds: float = 60.0,
+               threads: int | None = None) -> float | None:
     """A proven lower bound from a small relaxation: the LP optimum of `relaxation` (below).
     Every timetable is a solution of it, so its LP optimum is a bound."""
-    bound, _plan = relaxation(problem, cand, sections, seconds, integer=False, strong=False)
+    bound, _plan = relaxation(problem, cand, sections, seconds, integer=False, strong=False,
+                              threads=threads)
     return bound
 
 
+def new_highs(threads: int | None = None):
+    """A quiet HiGHS instance. HiGHS keeps one thread scheduler per process, made by the
+    first solve: every instance of a solve with `threads` must ask for that same number,
+    or HiGHS refuses to run it (`solve` resets the scheduler when `threads` is given)."""
+    import highspy
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    if threads:
+        h.setOptionValue("threads", int(threads))
+    return h
+
+
 def relaxation(problem, cand, sections: list[str], seconds: float = 60.0,
-               integer: bool = True, strong: bool = True) -> tuple[float | None, dict | None]:
+               integer: bool = True, strong: bool = True,
+               threads: int | None = None) -> tuple[float | None, dict | None]:
     """A proven lower bound from a relaxation of the timetable that keeps only who teaches
     when: meetings go to (teacher, slot) pairs at their time and teacher_pref cost, with
     teacher clashes, weekly caps, one meeting of a section per slot and per window of
@@ -280,8 +295,7 @@ def relaxation(problem, cand, sections: list[str], seconds: float = 60.0,
     upper = [1.0] * n + [float(problem.sections[k[1]].meetings) if k[0] == "un" else 1.0
                          for k in extra]
     costs = cost + [w["unassigned"] if k[0] == "un" else 0.0 for k in extra]
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs(threads)
     h.setOptionValue("time_limit", max(1.0, seconds))
     h.addVars(total, [0.0] * total, upper)
     h.changeColsCost(total, list(range(total)), costs)

@@ -278,6 +278,11 @@ def solve(problem: Problem | dict, time_limit: float = 60.0, gap: float | None =
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}: use one of {', '.join(SOLVERS)}")
     start = time.monotonic()
+    if threads:
+        # HiGHS makes one thread scheduler per process, at its first solve, and refuses an
+        # instance asking for another number: start this solve's with `threads`
+        import highspy
+        highspy.Highs.resetGlobalScheduler(True)
     progress = _Progress(log, start, 0.0)
     with progress:
         return _solve(problem, time_limit, gap, solver, threads, log, heuristic_seconds,
@@ -349,10 +354,10 @@ def _solve(problem: Problem | dict, time_limit: float, gap: float | None, solver
             solver_name = "repair + local search (bound: HiGHS " + _highs_version() + ")"
             left = time_limit - (time.monotonic() - start)
             bound = flow_bound(problem, cand, sections,
-                               seconds=max(1.0, min(left * 0.8 - 1.0, 20.0)))
+                               seconds=max(1.0, min(left * 0.8 - 1.0, 20.0)), threads=threads)
         else:
             first, bound = _solve_big(problem, cand, sections, first, start, time_limit,
-                                      progress, say)
+                                      progress, say, threads)
         if bound is not None:   # the relaxation counts no perturbation: add the floor
             bound += problem.weights["unassigned"] * len(outside) + moved_floor
         has_solution = infeasible = False
@@ -374,7 +379,8 @@ def _solve(problem: Problem | dict, time_limit: float, gap: float | None, solver
         solver_name = ""
         # who teaches when, as a small MILP: a true bound, and a plan to place rooms around
         relaxed_bound, plan = relaxation(problem, cand, sections,
-                                         seconds=min(10.0, max(1.0, remaining / 5)))
+                                         seconds=min(10.0, max(1.0, remaining / 5)),
+                                         threads=threads)
         say(f"{time.monotonic() - start:7.1f}s  relaxation bound "
             f"{'-' if relaxed_bound is None else f'{relaxed_bound:.6g}'}")
     if big:
@@ -482,7 +488,12 @@ def _solve_highs(model: Model, warm: dict | None, progress: _Progress, start: fl
     """
     import highspy
 
-    from scheduler.improve import Incumbent, large_neighbourhood_search, run_parallel_bound
+    from scheduler.improve import (
+        Incumbent,
+        large_neighbourhood_search,
+        new_highs,
+        run_parallel_bound,
+    )
 
     lp = model.prob
     remaining = max(1.0, time_limit - (time.monotonic() - start))
@@ -544,8 +555,7 @@ def _solve_highs(model: Model, warm: dict | None, progress: _Progress, start: fl
         frozen.integrality_ = []
 
         def build(mip: bool = False):
-            other = highspy.Highs()
-            other.setOptionValue("output_flag", False)
+            other = new_highs(threads)
             other.passModel(frozen)
             return other
 
@@ -698,7 +708,8 @@ def estimate_size(problem: Problem, cand, sections: list[str]) -> int:
 
 
 def _solve_big(problem: Problem, cand, sections: list[str], first, start: float,
-               time_limit: float, progress: _Progress, say: Callable[[str], None]):
+               time_limit: float, progress: _Progress, say: Callable[[str], None],
+               threads: int | None = None):
     """Local search until the time limit, with the flow bound computed in a thread."""
     import threading as _threading
 
@@ -710,7 +721,8 @@ def _solve_big(problem: Problem, cand, sections: list[str], first, start: float,
     def bound_job() -> None:
         try:
             result["bound"] = flow_bound(problem, cand, sections,
-                                         seconds=max(1.0, deadline - time.monotonic()))
+                                         seconds=max(1.0, deadline - time.monotonic()),
+                                         threads=threads)
         except Exception as exc:  # noqa: BLE001 - a missing bound must not lose the timetable
             result["error"] = repr(exc)
 

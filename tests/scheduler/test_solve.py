@@ -125,3 +125,22 @@ def test_a_solution_reads_back_from_its_json():
     assert again.to_json() == solution.to_json()
     with pytest.raises(ValueError):
         Solution.from_json({"format": "senior-college-timetable-solution/1", "status": "done"})
+
+
+@pytest.mark.parametrize("before, threads", [(2, 1), (1, 2)])
+def test_a_thread_count_is_honoured_whatever_ran_before_in_the_process(before, threads):
+    """HiGHS keeps one thread scheduler per process: a solve asking for another number of
+    threads than an earlier solve used must still run its MILP and prove the optimum."""
+    import highspy
+    highspy.Highs.resetGlobalScheduler(True)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", before)
+    h.addVars(1, [0.0], [1.0])
+    h.changeColsIntegrality(1, [0], [highspy.HighsVarType.kInteger])
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    problem = tiny()
+    solution = solve(problem, time_limit=20, threads=threads)
+    assert solution.status is Status.OPTIMAL
+    assert_valid(problem, solution)
