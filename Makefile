@@ -44,5 +44,6 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/solver_bench.py
+	$(BIN)/python bench/bound_bench.py
 	$(BIN)/python bench/ctt_bench.py --time-limit 45
 	$(BIN)/python bench/pages_bench.py --runs 3
