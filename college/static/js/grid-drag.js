@@ -8,7 +8,7 @@
   "use strict";
   var table = document.querySelector("table.week-grid[data-drag]");
   var box = document.getElementById("drag-status");
-  if (!table || !box || !window.fetch || !window.FormData ||
+  if (!table || !box || !window.fetch || !window.FormData || !window.moveCheck ||
       !("draggable" in document.createElement("span"))) { return; }
   var csrf = table.getAttribute("data-csrf");
   var drag = null;     // the drag under way: {card, cache: {slot: promise of the check}, cell, dropped}
@@ -25,19 +25,7 @@
       p.textContent = line;
       box.appendChild(p);
     });
-    if (items && items.length) {
-      var list = document.createElement("ul");
-      list.className = "violations";
-      items.forEach(function (v) {
-        var li = document.createElement("li");
-        var rule = document.createElement("strong");
-        rule.textContent = v.rule;
-        li.appendChild(rule);
-        li.appendChild(document.createTextNode(" (" + v.rule_text + "): " + v.message));
-        list.appendChild(li);
-      });
-      box.appendChild(list);
-    }
+    window.moveCheck.violations(box, items);
   }
 
   function mark(cell, state) {
@@ -53,15 +41,8 @@
   function check(d, slot) {
     if (!d.cache[slot]) {
       var card = d.card;
-      var query = "?slot=" + encodeURIComponent(slot) +
-        "&room=" + encodeURIComponent(card.getAttribute("data-room")) +
-        "&teacher=" + encodeURIComponent(card.getAttribute("data-teacher"));
-      d.cache[slot] = fetch(card.getAttribute("data-check-url") + query,
-        {credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}})
-        .then(function (response) {
-          if (!response.ok) { throw new Error(response.status); }
-          return response.json();
-        });
+      d.cache[slot] = window.moveCheck.ask(card.getAttribute("data-check-url"), slot,
+        card.getAttribute("data-room"), card.getAttribute("data-teacher"));
     }
     return d.cache[slot];
   }

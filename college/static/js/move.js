@@ -3,7 +3,7 @@
   "use strict";
   var form = document.getElementById("move-form");
   var box = document.getElementById("move-check");
-  if (!form || !box) { return; }
+  if (!form || !box || !window.moveCheck) { return; }
   var url = form.getAttribute("data-check-url");
   var asked = 0;
 
@@ -17,32 +17,14 @@
     var p = document.createElement("p");
     p.textContent = text;
     box.appendChild(p);
-    if (items && items.length) {
-      var list = document.createElement("ul");
-      list.className = "violations";
-      items.forEach(function (v) {
-        var li = document.createElement("li");
-        var rule = document.createElement("strong");
-        rule.textContent = v.rule;
-        li.appendChild(rule);
-        li.appendChild(document.createTextNode(" (" + v.rule_text + "): " + v.message));
-        list.appendChild(li);
-      });
-      box.appendChild(list);
-    }
+    window.moveCheck.violations(box, items);
   }
 
   function check() {
     var mine = ++asked;
-    var query = "?slot=" + encodeURIComponent(value("slot")) + "&room=" + encodeURIComponent(value("room")) +
-      "&teacher=" + encodeURIComponent(value("teacher"));
     box.setAttribute("data-state", "wait");
     say(box.getAttribute("data-wait"));
-    fetch(url + query, {credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}})
-      .then(function (response) {
-        if (!response.ok) { throw new Error(response.status); }
-        return response.json();
-      })
+    window.moveCheck.ask(url, value("slot"), value("room"), value("teacher"))
       .then(function (c) {
         if (mine !== asked) { return; }     // an older answer after a newer question
         box.setAttribute("data-state", c.ok ? "ok" : "bad");

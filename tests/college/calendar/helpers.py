@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from college.extensions import db
 from college.models import Room, Section, Site, Teacher
+from college.records import RecordError
 
 
 def section(code: str) -> Section:
@@ -22,6 +24,13 @@ def site(code: str) -> Site:
 
 def teacher(code: str) -> Teacher:
     return db.session.scalars(select(Teacher).where(Teacher.code == code)).one()
+
+
+def refused(call, *args) -> RecordError:
+    """The RecordError `call(*args)` raises (the test fails if it raises none)."""
+    with pytest.raises(RecordError) as raised:
+        call(*args)
+    return raised.value
 
 
 def publish_new_version(term, placements, number: int = 2):

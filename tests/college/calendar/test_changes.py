@@ -1,12 +1,9 @@
 """Cancelling and moving single sessions: the dated sessions around them, and every refusal with its reason.
 
-The published timetable of `published_small_term`: C001 on Monday and Wednesday am1 (08:30) in 书画室 at
-S01 with 王老师 (T01), C002 on Tuesday and Thursday am1 in 大教室 at S02, C003 on Friday pm2 in 书画室."""
+The published timetable is the `published` fixture's (conftest.py)."""
 
 from datetime import date, datetime
 
-import pytest
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from college.calendar.operations import cancel_session, move_session, undo_change
@@ -20,21 +17,10 @@ from college.models import (
     SiteClosure,
     TeacherAbsence,
 )
-from college.records import RecordError
 from college.timetable.models import SessionChange
 from college.timetable.sessions import TIMEZONE, dated_sessions
 from tests.college import factories as f
-from tests.college.calendar.helpers import room, section, site, teacher
-from tests.college.timetable.builders import published_small_term
-
-
-@pytest.fixture
-def published(app):
-    with app.test_request_context(), force_locale("zh_Hans_CN"):
-        term, version = published_small_term()
-        admin = f.account()
-        db.session.commit()
-        yield term, version, admin
+from tests.college.calendar.helpers import refused, room, section, site, teacher
 
 
 def _c001_days(version, term):
@@ -83,22 +69,16 @@ def test_undo_puts_the_session_back(published):
     assert actions == ["create", "delete"]
 
 
-def _refused(call, *args) -> RecordError:
-    with pytest.raises(RecordError) as refused:
-        call(*args)
-    return refused.value
-
-
 def test_a_cancellation_needs_a_reason_and_an_existing_session(published):
     _term, _version, admin = published
-    error = _refused(cancel_session, section("C001"), 0, date(2027, 3, 8), "   ", admin)
+    error = refused(cancel_session, section("C001"), 0, date(2027, 3, 8), "   ", admin)
     assert error.field == "reason" and str(error.message) == "请简单写明原因：学员会看到这个原因。"
-    error = _refused(cancel_session, section("C001"), 0, date(2027, 3, 9), "病假", admin)
+    error = refused(cancel_session, section("C001"), 0, date(2027, 3, 9), "病假", admin)
     assert str(error.message) == "C001 班在 2027年3月9日 周二 没有课。"
-    error = _refused(cancel_session, section("C001"), 5, date(2027, 3, 8), "病假", admin)
+    error = refused(cancel_session, section("C001"), 5, date(2027, 3, 8), "病假", admin)
     assert str(error.message) == "已发布的课表中，C001 班没有第 6 次课。"
     cancel_session(section("C001"), 0, date(2027, 3, 8), "病假", admin)
-    error = _refused(move_session, section("C001"), 0, date(2027, 3, 8), date(2027, 3, 9), None, None, "补课", admin)
+    error = refused(move_session, section("C001"), 0, date(2027, 3, 8), date(2027, 3, 9), None, None, "补课", admin)
     assert str(error.message) == "这次课已经取消（病假）；请先撤销。"
 
 
@@ -122,7 +102,7 @@ def test_a_move_onto_a_holiday_a_closure_or_outside_the_term_is_refused_with_the
         ((date(2027, 3, 16), "pm9", None), "new_period", "本学期没有 pm9 这个时段。"),
     ]
     for (new_date, period, new_room), field, message in cases:
-        error = _refused(move_session, c001, 0, date(2027, 3, 15), new_date, period, new_room, "补课", admin)
+        error = refused(move_session, c001, 0, date(2027, 3, 15), new_date, period, new_room, "补课", admin)
         assert (error.field, str(error.message)) == (field, message)
     assert db.session.scalar(select(SessionChange)) is None
 
@@ -130,16 +110,16 @@ def test_a_move_onto_a_holiday_a_closure_or_outside_the_term_is_refused_with_the
 def test_a_move_onto_a_busy_room_or_a_busy_teacher_is_refused_naming_the_other_class(published):
     _term, _version, admin = published
     # C003 (Friday pm2, 书画室) to Monday 3月15日 am1: 书画室 holds C001 then.
-    error = _refused(move_session, section("C003"), 0, date(2027, 3, 19), date(2027, 3, 15), "am1", None, "补课", admin)
+    error = refused(move_session, section("C003"), 0, date(2027, 3, 19), date(2027, 3, 15), "am1", None, "补课", admin)
     assert (error.field, str(error.message)) == ("new_room", "教室 书画室 那时已有课：C001 书法入门，08:30–10:00。")
     # C001 Monday to Wednesday 3月17日 am1 in the free 大教室: 王老师 teaches C001's Wednesday meeting then.
-    error = _refused(move_session, section("C001"), 0, date(2027, 3, 15), date(2027, 3, 17), None, room("大教室"),
+    error = refused(move_session, section("C001"), 0, date(2027, 3, 15), date(2027, 3, 17), None, room("大教室"),
                      "补课", admin)
     assert (error.field, str(error.message)) == (
         "new_period", "王老师 那时已有课：C001 书法入门，在 鼓楼社区银发先锋之家，08:30–10:00。")
     # A session moved onto Friday 3月19日 am1 makes 书画室 busy then for the next move.
     move_session(section("C001"), 0, date(2027, 3, 15), date(2027, 3, 19), None, None, "补课", admin)
-    error = _refused(move_session, section("C001"), 1, date(2027, 3, 24), date(2027, 3, 19), None, None, "补课", admin)
+    error = refused(move_session, section("C001"), 1, date(2027, 3, 24), date(2027, 3, 19), None, None, "补课", admin)
     assert str(error.message) == "教室 书画室 那时已有课：C001 书法入门，08:30–10:00。"
     # A cancelled session frees its room: C003 may go to Monday 3月22日 am1 once C001 is cancelled then.
     cancel_session(section("C001"), 0, date(2027, 3, 22), "老师生病", admin)
@@ -152,7 +132,7 @@ def test_a_move_onto_a_day_the_teacher_is_away_is_refused(published):
     db.session.add(TeacherAbsence(teacher=wang, first_day=date(2027, 3, 18), last_day=None, days=["thu"],
                                   reason="住院"))
     db.session.flush()
-    error = _refused(move_session, section("C001"), 0, date(2027, 3, 15), date(2027, 3, 18), None, None, "补课", admin)
+    error = refused(move_session, section("C001"), 0, date(2027, 3, 15), date(2027, 3, 18), None, None, "补课", admin)
     assert str(error.message) == "王老师 在 2027年3月18日 周四 不能上课（住院）。"
     move_session(section("C001"), 0, date(2027, 3, 15), date(2027, 3, 19), None, None, "补课", admin)
 
@@ -160,13 +140,13 @@ def test_a_move_onto_a_day_the_teacher_is_away_is_refused(published):
 def test_a_coordinator_changes_sessions_at_their_own_sites_only(published):
     _term, _version, _admin = published
     coordinator = f.account(phone="13800000002", role=Role.COORDINATOR, name="协调员", sites=[site("S01")])
-    error = _refused(cancel_session, section("C002"), 0, date(2027, 3, 9), "停电", coordinator)
+    error = refused(cancel_session, section("C002"), 0, date(2027, 3, 9), "停电", coordinator)
     assert str(error.message) == "您只能调整自己负责的教学点的课。"
-    error = _refused(move_session, section("C001"), 0, date(2027, 3, 15), date(2027, 3, 19), None, room("大教室"),
+    error = refused(move_session, section("C001"), 0, date(2027, 3, 15), date(2027, 3, 19), None, room("大教室"),
                      "补课", coordinator)
     assert str(error.message) == "您只能调整自己负责的教学点的课。"
     change = cancel_session(section("C001"), 0, date(2027, 3, 8), "停电", coordinator)
     assert change.created_by_id == coordinator.id
     teacher_account = f.account(phone="13800000003", role=Role.TEACHER, name="王老师")
-    error = _refused(undo_change, change, teacher_account)
+    error = refused(undo_change, change, teacher_account)
     assert str(error.message) == "您只能调整自己负责的教学点的课。"

@@ -2,14 +2,11 @@
 undo whose usual place is no longer free, changes a later published version no longer matches, and a form
 submitted after another version was published.
 
-The published timetable of `published_small_term`: C001 on Monday and Wednesday am1 (08:30) in 书画室 at
-S01 with 王老师 (T01), C002 on Tuesday and Thursday am1 in 大教室 at S02, C003 on Friday pm2 in 书画室."""
+The published timetable is the `published` fixture's (conftest.py)."""
 
 from datetime import date, datetime
 
-import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from college.calendar import operations as ops
@@ -23,28 +20,19 @@ from college.models import (
     SiteClosure,
     TeacherAbsence,
 )
-from college.records import RecordError
 from college.timetable.models import SessionAction, SessionChange
 from college.timetable.sessions import dated_sessions
-from tests.college import factories as f
-from tests.college.calendar.helpers import SMALL, publish_new_version, room, section, site, teacher
+from tests.college.calendar.helpers import (
+    SMALL,
+    publish_new_version,
+    refused,
+    room,
+    section,
+    site,
+    teacher,
+)
 from tests.college.people import quick as q
 from tests.college.timetable.builders import published_small_term
-
-
-@pytest.fixture
-def published(app):
-    with app.test_request_context(), force_locale("zh_Hans_CN"):
-        term, version = published_small_term()
-        admin = f.account()
-        db.session.commit()
-        yield term, version, admin
-
-
-def _refused(call, *args) -> RecordError:
-    with pytest.raises(RecordError) as refused:
-        call(*args)
-    return refused.value
 
 
 def _someone_else_commits_between_check_and_write(monkeypatch, **values) -> None:
@@ -70,7 +58,7 @@ def _changes() -> list[tuple]:
 def test_the_second_of_two_changes_at_once_is_refused_saying_what_the_first_one_did(published, monkeypatch):
     _term, _version, admin = published
     _someone_else_commits_between_check_and_write(monkeypatch, action=SessionAction.CANCELLED, reason="停电")
-    error = _refused(cancel_session, section("C001"), 0, date(2027, 3, 8), "社区选举", admin)
+    error = refused(cancel_session, section("C001"), 0, date(2027, 3, 8), "社区选举", admin)
     assert (error.field, str(error.message)) == (None, "这次课刚刚被别人调整了：已停课（停电）。")
     db.session.rollback()
     assert _changes() == [("C001", date(2027, 3, 8), SessionAction.CANCELLED, "停电")]
@@ -80,7 +68,7 @@ def test_the_second_of_two_changes_at_once_is_refused_saying_what_the_first_one_
     _someone_else_commits_between_check_and_write(
         monkeypatch, action=SessionAction.MOVED, new_date=date(2027, 3, 16), new_period="pm2",
         new_room_id=room("大教室").id, reason="老师出差")
-    error = _refused(move_session, section("C001"), 0, date(2027, 3, 15), date(2027, 3, 19), None, None,
+    error = refused(move_session, section("C001"), 0, date(2027, 3, 15), date(2027, 3, 19), None, None,
                      "补课", admin)
     assert str(error.message) == "这次课刚刚被别人调整了：已调到 2027年3月16日 周二 pm2 大教室（老师出差）。"
     db.session.rollback()
@@ -124,7 +112,7 @@ def test_undoing_a_move_is_refused_when_its_usual_place_became_a_holiday_closed_
     db.session.flush()
     # The moved session still takes place on Friday: only its own day became a holiday.
     assert _c001_on(date(2027, 3, 19), version, term) == [(date(2027, 3, 19), date(2027, 3, 15))]
-    error = _refused(undo_change, change, admin)
+    error = refused(undo_change, change, admin)
     assert str(error.message) == back + "2027年3月15日 周一 是法定节假日（调休）。"
     term.calendar_days.remove(holiday)
     near, shut, wang = site("S01"), room("书画室"), teacher("T01")
@@ -139,7 +127,7 @@ def test_undoing_a_move_is_refused_when_its_usual_place_became_a_holiday_closed_
         db.session.add(closure)
         db.session.flush()
         db.session.expire_all()
-        error = _refused(undo_change, change, admin)
+        error = refused(undo_change, change, admin)
         assert str(error.message) == back + message
         db.session.execute(sa.delete(type(closure)))
         db.session.expire_all()
@@ -153,19 +141,19 @@ def test_undoing_is_refused_when_a_session_moved_there_now_uses_the_room_or_the_
     change = move_session(section("C001"), 0, date(2027, 3, 15), date(2027, 3, 19), None, None, "老师出差", admin)
     # C003 (王老师's) moves into the freed Monday 08:30 in 书画室: the room is busy then.
     into_room = move_session(section("C003"), 0, date(2027, 3, 19), date(2027, 3, 15), "am1", None, "补课", admin)
-    error = _refused(undo_change, change, admin)
+    error = refused(undo_change, change, admin)
     assert str(error.message) == ("这次课不能回到 2027年3月15日 周一 08:30–10:00 的 书画室："
                                   "教室 书画室 那时已有课：C003 老少同乐书法，08:30–10:00。")
     undo_change(into_room, admin)
     # C003 at that time in 大教室 at the other site: 王老师 is busy then.
     move_session(section("C003"), 0, date(2027, 3, 19), date(2027, 3, 15), "am1", room("大教室"), "补课", admin)
-    error = _refused(undo_change, change, admin)
+    error = refused(undo_change, change, admin)
     assert str(error.message) == ("这次课不能回到 2027年3月15日 周一 08:30–10:00 的 书画室："
                                   "王老师 那时已有课：C003 老少同乐书法，在 南宁街道银发先锋之家，08:30–10:00。")
     # A cancelled session is checked the same way: its room was given to C003's moved Friday session.
     cancelled = cancel_session(section("C001"), 0, date(2027, 3, 22), "老师生病", admin)
     move_session(section("C003"), 0, date(2027, 3, 26), date(2027, 3, 22), "am1", None, "补课", admin)
-    error = _refused(undo_change, cancelled, admin)
+    error = refused(undo_change, cancelled, admin)
     assert str(error.message).endswith("教室 书画室 那时已有课：C003 老少同乐书法，08:30–10:00。")
     assert {c.id for c in db.session.scalars(select(SessionChange))} >= {change.id, cancelled.id}
 
@@ -273,6 +261,6 @@ def test_a_move_is_checked_against_the_version_published_after_the_form_was_open
 def test_the_move_operation_uses_the_version_published_now(published):
     term, _version, admin = published
     publish_new_version(term, [*SMALL[:4], ("C003", 0, "tue:am1", "书画室")])
-    error = _refused(move_session, section("C001"), 0, date(2027, 3, 15), date(2027, 3, 16), None, None,
+    error = refused(move_session, section("C001"), 0, date(2027, 3, 15), date(2027, 3, 16), None, None,
                      "补课", admin)
     assert str(error.message) == "教室 书画室 那时已有课：C003 老少同乐书法，08:30–10:00。"

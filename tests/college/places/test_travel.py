@@ -93,7 +93,7 @@ def test_every_message_of_the_places_pages_is_translated_to_chinese(app):
     from babel.messages.extract import extract_from_file
     from flask_babel import force_locale, gettext
 
-    from tests.college.timetable.test_translations import ROOT
+    from tests.college.translations import ROOT
 
     messages = {msg for name in ("forms.py", "operations.py", "routes.py")
                 for _line, msg, _c, _x in extract_from_file("python", ROOT / "college/places" / name,

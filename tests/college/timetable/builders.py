@@ -53,6 +53,30 @@ def room_code(name: str) -> str:
     return f"R{db.session.scalar(db.select(Room.id).where(Room.name == name))}"
 
 
+def meeting_row(version, section: str, meeting: int):
+    """The MeetingAssignment of meeting `meeting` of the section with code `section` in `version`."""
+    import sqlalchemy as sa
+
+    from college.models import MeetingAssignment
+
+    return db.session.scalar(
+        sa.select(MeetingAssignment).join(MeetingAssignment.section)
+        .where(MeetingAssignment.version_id == version.id, MeetingAssignment.meeting == meeting)
+        .where(sa.text("section.code = :code")).params(code=section))
+
+
+def room_named(name: str):
+    """The Room with this name (None if there is none)."""
+    from college.models import Room
+
+    return db.session.scalar(db.select(Room).where(Room.name == name))
+
+
+def teacher_coded(code: str) -> Teacher | None:
+    """The Teacher with this code (None if there is none)."""
+    return db.session.scalar(db.select(Teacher).where(Teacher.code == code))
+
+
 def hand_made_solution(problem: dict, placements=HAND_MADE) -> dict:
     """A solution in the shared format with the validator's own penalty counts."""
     from scheduler.validate import penalties_of, weighted_objective

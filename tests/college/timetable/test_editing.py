@@ -7,8 +7,6 @@ from college.extensions import db
 from college.models import (
     AuditEntry,
     JobState,
-    MeetingAssignment,
-    Room,
     SolverStatus,
     Teacher,
     TimetableVersion,
@@ -27,22 +25,13 @@ from college.timetable.operations import (
 from scheduler.validate import validate
 from tests.college import factories as f
 from tests.college.people import quick as q
-from tests.college.timetable.builders import published_small_term, room_code
-
-
-def _row(version, section: str, meeting: int) -> MeetingAssignment:
-    return db.session.scalar(
-        sa.select(MeetingAssignment).join(MeetingAssignment.section)
-        .where(MeetingAssignment.version_id == version.id, MeetingAssignment.meeting == meeting)
-        .where(sa.text("section.code = :code")).params(code=section))
-
-
-def _room(name: str) -> Room:
-    return db.session.scalar(sa.select(Room).where(Room.name == name))
-
-
-def _teacher(code: str) -> Teacher:
-    return db.session.scalar(sa.select(Teacher).where(Teacher.code == code))
+from tests.college.timetable.builders import (
+    meeting_row,
+    published_small_term,
+    room_code,
+    room_named,
+    teacher_coded,
+)
 
 
 @pytest.fixture
@@ -55,7 +44,7 @@ def draft(app):
 
 def _refused(version, section, meeting, slot, room, teacher) -> list[dict]:
     with pytest.raises(MoveRefused) as refused:
-        move_meeting(_row(version, section, meeting), slot, _room(room), _teacher(teacher), None)
+        move_meeting(meeting_row(version, section, meeting), slot, room_named(room), teacher_coded(teacher), None)
     db.session.rollback()
     return refused.value.violations
 
@@ -63,9 +52,9 @@ def _refused(version, section, meeting, slot, room, teacher) -> list[dict]:
 def test_a_copy_holds_the_same_timetable_and_only_the_copy_can_change(app):
     _term, published = published_small_term()
     with pytest.raises(RecordError, match="不能修改"):
-        move_meeting(_row(published, "C002", 0), "sat:am1", _room("大教室"), _teacher("T02"), None)
+        move_meeting(meeting_row(published, "C002", 0), "sat:am1", room_named("大教室"), teacher_coded("T02"), None)
     with pytest.raises(RecordError, match="不能修改"):
-        set_locked(_row(published, "C002", 0), True, None)
+        set_locked(meeting_row(published, "C002", 0), True, None)
     draft = copy_version(published, None)
     db.session.commit()
     assert draft.number == 2 and draft.job_id == "edit" and draft.published_at is None and draft.valid
@@ -80,7 +69,7 @@ def test_a_move_into_an_occupied_room_is_refused_naming_the_room_rule(draft):
     clash = next(v for v in violations if v["rule"] == "H2")
     assert room_code("大教室") in clash["message"] and "tue:am1" in clash["message"]
     assert clash["rule_text"] == "一间教室同一时间只上一次课"     # the rule in words, Chinese first
-    assert _row(draft, "C001", 0).slot == "mon:am1"                 # nothing changed
+    assert meeting_row(draft, "C001", 0).slot == "mon:am1"                 # nothing changed
 
 
 def test_a_move_that_gives_a_teacher_two_meetings_at_once_is_refused_naming_the_teacher_rule(draft):
@@ -101,7 +90,7 @@ def test_a_class_with_children_outside_the_groups_times_is_refused_naming_the_ch
 
 
 def test_moving_a_locked_meeting_is_refused_naming_the_lock_rule(draft):
-    set_locked(_row(draft, "C002", 0), True, None)
+    set_locked(meeting_row(draft, "C002", 0), True, None)
     db.session.commit()
     violations = _refused(draft, "C002", 0, "sat:am1", "大教室", "T02")
     assert [v["rule"] for v in violations] == ["H9"]
@@ -110,12 +99,12 @@ def test_moving_a_locked_meeting_is_refused_naming_the_lock_rule(draft):
 
 def test_a_good_move_is_kept_and_the_penalty_is_recounted_by_the_validator(draft):
     admin = f.account()
-    row = _row(draft, "C002", 0)
-    move_meeting(row, "sat:am1", _room("大教室"), _teacher("T02"), admin)
+    row = meeting_row(draft, "C002", 0)
+    move_meeting(row, "sat:am1", room_named("大教室"), teacher_coded("T02"), admin)
     db.session.commit()
     db.session.expire_all()
     version = db.session.get(TimetableVersion, draft.id)
-    assert (_row(version, "C002", 0).slot, _row(version, "C002", 0).room.name) == ("sat:am1", "大教室")
+    assert (meeting_row(version, "C002", 0).slot, meeting_row(version, "C002", 0).room.name) == ("sat:am1", "大教室")
     report = validate(version.problem, version_to_solution(version))
     assert report["valid"], report["violations"]
     assert version.objective == report["objective"] and version.penalties == report["penalties"]
@@ -127,7 +116,7 @@ def test_a_good_move_is_kept_and_the_penalty_is_recounted_by_the_validator(draft
 
 
 def test_a_teacher_the_versions_problem_does_not_know_is_refused(draft):
-    db.session.add(Teacher(code="T03", name="赵老师", subjects=list(_teacher("T02").subjects),
+    db.session.add(Teacher(code="T03", name="赵老师", subjects=list(teacher_coded("T02").subjects),
                            available=["tue:am1", "thu:am1"]))
     db.session.commit()
     violations = _refused(draft, "C002", 0, "tue:am1", "大教室", "T03")    # the draft's problem predates T03
@@ -135,17 +124,17 @@ def test_a_teacher_the_versions_problem_does_not_know_is_refused(draft):
 
 
 def test_a_new_teacher_is_given_to_every_meeting_of_the_class(draft):
-    singing = _teacher("T02").subjects
+    singing = teacher_coded("T02").subjects
     db.session.add(Teacher(code="T03", name="赵老师", subjects=list(singing), available=["tue:am1", "thu:am1"]))
     problem = dict(draft.problem)
     problem["teachers"] = [*problem["teachers"], {"id": "T03", "subjects": ["singing"],
                                                   "available": ["tue:am1", "thu:am1"]}]
     draft.problem = problem
     db.session.commit()
-    move_meeting(_row(draft, "C002", 0), "tue:am1", _room("大教室"), _teacher("T03"), None)
+    move_meeting(meeting_row(draft, "C002", 0), "tue:am1", room_named("大教室"), teacher_coded("T03"), None)
     db.session.commit()
     db.session.expire_all()
-    assert {_row(draft, "C002", m).teacher.code for m in (0, 1)} == {"T03"}     # H1: one teacher per class
+    assert {meeting_row(draft, "C002", m).teacher.code for m in (0, 1)} == {"T03"}     # H1: one teacher per class
     assert db.session.get(TimetableVersion, draft.id).valid is True
 
 
@@ -155,9 +144,9 @@ def test_the_check_page_answers_as_the_user_picks_and_the_form_refuses_with_the_
     admin = f.account()
     db.session.commit()
     q.login(client, admin)
-    row = _row(draft, "C002", 0)
+    row = meeting_row(draft, "C002", 0)
     base = f"/admin/timetable/versions/{draft.id}/meetings/{row.id}"
-    small, big, t02 = _room("小教室").id, _room("大教室").id, _teacher("T02").id
+    small, big, t02 = room_named("小教室").id, room_named("大教室").id, teacher_coded("T02").id
 
     bad = client.get(f"{base}/check.json?slot=tue:am1&room={small}&teacher={t02}").get_json()
     assert bad["ok"] is False and [v["rule"] for v in bad["violations"]] == ["H4"]
@@ -169,15 +158,15 @@ def test_the_check_page_answers_as_the_user_picks_and_the_form_refuses_with_the_
     refused = client.post(f"{base}/move", data={"slot": "tue:am1", "room": small, "teacher": t02})
     assert refused.status_code == 422
     assert "H4" in refused.text and "座位够" in refused.text          # the rule id and the rule in Chinese
-    assert _row(draft, "C002", 0).room_id == big
+    assert meeting_row(draft, "C002", 0).room_id == big
 
     moved = client.post(f"{base}/move", data={"slot": "sat:am1", "room": big, "teacher": t02})
     assert moved.status_code == 302
     db.session.expire_all()
-    assert _row(draft, "C002", 0).slot == "sat:am1"
+    assert meeting_row(draft, "C002", 0).slot == "sat:am1"
     assert db.session.get(TimetableVersion, draft.id).objective == good["objective"]
 
-    frozen = client.get(f"/admin/timetable/versions/{published.id}/meetings/{_row(published, 'C002', 0).id}/move")
+    frozen = client.get(f"/admin/timetable/versions/{published.id}/meetings/{meeting_row(published, 'C002', 0).id}/move")
     assert frozen.status_code == 302                                 # the published version is not editable
 
 
@@ -196,17 +185,17 @@ def test_the_version_page_offers_copy_to_edit_and_the_copy_opens_for_editing(app
     assert meetings.status_code == 200 and meetings.text.count("锁定在此") == 5
     frozen = client.get(f"/admin/timetable/versions/{published.id}/meetings?lang=en")
     assert frozen.status_code == 200 and "make a copy to edit it" in frozen.text and "Lock here" not in frozen.text
-    row = _row(draft, "C001", 0)
+    row = meeting_row(draft, "C001", 0)
     locked = client.post(f"/admin/timetable/versions/{draft.id}/meetings/{row.id}/lock", data={"locked": "1"})
     assert locked.status_code == 302
     db.session.expire_all()
-    assert _row(draft, "C001", 0).locked is True
+    assert meeting_row(draft, "C001", 0).locked is True
 
 
 def test_a_re_solve_keeps_the_locked_meetings_and_takes_the_published_timetable_as_reference(draft):
-    row = _row(draft, "C002", 0)
-    move_meeting(row, "sat:am1", _room("大教室"), _teacher("T02"), None)
-    set_locked(_row(draft, "C002", 0), True, None)
+    row = meeting_row(draft, "C002", 0)
+    move_meeting(row, "sat:am1", room_named("大教室"), teacher_coded("T02"), None)
+    set_locked(meeting_row(draft, "C002", 0), True, None)
     db.session.commit()
     assert lock_entries(draft) == [{"section": "C002", "meeting": 0, "slot": "sat:am1",
                                     "room": room_code("大教室"), "teacher": "T02"}]
@@ -219,14 +208,14 @@ def test_a_re_solve_keeps_the_locked_meetings_and_takes_the_published_timetable_
     db.session.expire_all()
     version = db.session.get(TimetableVersion, version.id)
     assert version.valid is True, version.log
-    kept = _row(version, "C002", 0)
+    kept = meeting_row(version, "C002", 0)
     assert (kept.slot, kept.room.name, kept.teacher.code, kept.locked) == ("sat:am1", "大教室", "T02", True)
     # the re-solve pays for moving the published C002#0 and for nothing else it need not move
     assert version.penalties["perturbation"] == 1
 
 
 def test_only_a_draft_can_be_locked_and_only_where_it_is_placed(draft):
-    row = _row(draft, "C001", 0)
+    row = meeting_row(draft, "C001", 0)
     set_locked(row, True, None)
     set_locked(row, True, None)                                     # twice is once
     db.session.commit()

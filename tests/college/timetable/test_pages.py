@@ -15,7 +15,7 @@ from scheduler.generate import generate
 from tests.college import factories as f
 from tests.college.people import quick as q
 from tests.college.timetable.builders import small_term
-from tests.college.timetable.test_translations import ROOT
+from tests.college.translations import ROOT
 
 
 def _admin(client):

@@ -1,27 +1,20 @@
 """Every sentence the timetable operations can show has its Chinese translation."""
 
-from pathlib import Path
-
 import pytest
-from babel.messages.extract import extract_from_file
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 
 from college.records import RecordError
 from college.timetable.operations import request_solve
 from tests.college.timetable.builders import small_term
+from tests.college.translations import messages, untranslated
 
-ROOT = Path(__file__).resolve().parents[3]
 FILES = ["college/timetable/operations.py", "college/timetable/jobs.py"]
 
 
 def test_every_message_of_the_timetable_is_translated_to_chinese(app):
-    messages = {msg for name in FILES
-                for _line, msg, _comments, _context in extract_from_file(
-                    "python", ROOT / name, keywords={"_": None, "_l": None})}
-    assert len(messages) >= 10
-    with app.test_request_context(), force_locale("zh_Hans_CN"):
-        untranslated = sorted(m for m in messages if gettext(m) == m)
-    assert untranslated == []
+    found = messages(python=FILES)
+    assert len(found) >= 10
+    assert untranslated(app, found) == []
 
 
 def test_a_refused_second_solve_says_so_in_chinese(app):
