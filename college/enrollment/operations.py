@@ -253,6 +253,12 @@ def enroll(learner: Learner, section: Section, actor, *, today: date | None = No
     check_enrollment). `waitlist_position(result)` tells a waitlisted learner their place in line."""
     if actor is not None and not can_act_for(actor, learner):
         raise EnrollmentError("not_allowed", _l("You may not enroll %(name)s.", name=learner.name))
+    # The per-learner rules (one class per course, no clash) read before this writes, so two requests
+    # for the same learner must take turns: a no-op UPDATE of the learner's row locks it until commit
+    # (PostgreSQL: the row lock; SQLite: it opens the write transaction, one writer at a time, so the
+    # reads below see every earlier enrollment). SELECT ... FOR UPDATE would do on PostgreSQL only.
+    db.session.execute(sa.update(Learner).where(Learner.id == learner.id).values(id=Learner.id)
+                       .execution_options(synchronize_session=False))
     existing = _row(section.id, learner.id)
     if existing is not None and existing.status in ACTIVE_STATUSES:
         return existing

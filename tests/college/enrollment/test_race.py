@@ -77,3 +77,26 @@ def test_the_same_learner_twice_at_once_gets_one_row_and_one_seat(app):
         t.join(timeout=60)
     assert errors == []
     assert counts(section) == (1, 1, 0)
+
+
+def test_one_learner_into_four_classes_of_one_course_at_once_gets_one(app):
+    """The per-learner rules (one class per course, no clash) read before they write: two requests of the
+    same learner must not both pass them. On PostgreSQL the learner's row is locked for the check."""
+    first = open_section(seats=5, code="C001")
+    sections = [first] + [open_section(seats=5, code=f"C00{n}", term_=first.term, course_=first.course)
+                          for n in range(2, 5)]
+    admin = f.account("13800000001", Role.ADMIN)
+    le = learner(1)
+    db.session.commit()
+    ids = [s.id for s in sections]
+    start, errors = threading.Barrier(len(ids)), []
+    threads = [threading.Thread(target=_enroll_in_own_session, args=(app, le.id, i, admin.id, start, errors))
+               for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    placed = [counts(s)[1] + counts(s)[2] for s in sections]
+    assert sum(placed) == 1, placed
+    assert len(errors) == len(ids) - 1
+    assert all(getattr(e, "code", None) == "same_course" for e in errors), errors
