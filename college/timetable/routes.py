@@ -124,6 +124,19 @@ def _start_solve(term: Term, form: SolveForm, **options) -> TimetableVersion:
     return version
 
 
+def _solve_from_form(term: Term, form: SolveForm, **options) -> tuple[TimetableVersion | None, int]:
+    """(the version started, or None; HTTP status) for a posted SolveForm. A refusal is put on the
+    form (on its field when it names one) with 422; a GET is (None, 200)."""
+    if not form.validate_on_submit():
+        return None, 422 if request.method == "POST" else 200
+    try:
+        return _start_solve(term, form, **options), 200
+    except RecordError as error:
+        errors = form[error.field].errors if error.field in form._fields else form.form_errors
+        errors.append(error.message)
+        return None, 422
+
+
 @bp.route("/")
 @admin_required
 def index():
@@ -138,21 +151,10 @@ def index():
 def versions(term_id: int):
     term = _term(term_id)
     form = SolveForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            version = _start_solve(term, form, note=form.note.data or "")
-        except RecordError as error:
-            if error.field in form._fields:
-                form[error.field].errors.append(error.message)
-            else:
-                form.form_errors.append(error.message)
-            status = 422
-        else:
-            return redirect(url_for(".solve", version_id=version.id))
-    elif request.method == "POST":
-        status = 422
-    else:
+    version, status = _solve_from_form(term, form, note=form.note.data or "")
+    if version is not None:
+        return redirect(url_for(".solve", version_id=version.id))
+    if request.method != "POST":
         fail_stale_solves(term)
         db.session.commit()
     rows = db.session.scalars(sa.select(TimetableVersion).where(TimetableVersion.term_id == term.id)
@@ -476,17 +478,9 @@ def repair(term_id: int):
 
     term = _term(term_id)
     form = SolveForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            version = _start_solve(term, form, note=form.note.data or _("Repair"), repair=True)
-        except RecordError as error:
-            form.form_errors.append(error.message)
-            status = 422
-        else:
-            return redirect(url_for(".solve", version_id=version.id))
-    elif request.method == "POST":
-        status = 422
+    version, status = _solve_from_form(term, form, note=form.note.data or _("Repair"), repair=True)
+    if version is not None:
+        return redirect(url_for(".solve", version_id=version.id))
     return render_template("timetable/repair.html", term=term, form=form, needs=repair_needs(term),
                            published=published_version(term), day_list=day_list), status
 
