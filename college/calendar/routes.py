@@ -291,7 +291,7 @@ def nearby_classes(area: Area) -> list[dict]:
             out.append({"day": day, "day_name": names.get(day, day), "start": period.start, "end": period.end,
                         "course": m.section.course.name, "section": m.section.code, "site": m.room.site,
                         "room": m.room.name, "teacher": teacher.name if teacher else "",
-                        "step_free": m.room.site.step_free or "step_free" in (m.room.features or []),
+                        "step_free": m.room.step_free,
                         "child_safe": m.room.site.child_safe, "term": version.term.name,
                         "section_id": m.section_id, "open": m.section.status == SectionStatus.OPEN,
                         "seats_left": max(m.section.seats - m.section.enrolled, 0)})

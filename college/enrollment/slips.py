@@ -91,7 +91,7 @@ def class_details(section: Section, *, today: date | None = None) -> ClassDetail
         teacher = m.teacher or section.teacher
         meetings.append(WeeklyMeeting(day, period.start, period.end, m.room.site, m.room.name,
                                       teacher.name if teacher else "",
-                                      m.room.site.step_free or "step_free" in (m.room.features or [])))
+                                      m.room.step_free))
     order = {d: i for i, d in enumerate(DAYS)}
     meetings.sort(key=lambda m: (order.get(m.day, 9), m.start))
     upcoming = [s for s in dated_sessions(rows, term) if not s.cancelled and s.day >= today] if rows else []

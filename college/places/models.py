@@ -121,6 +121,11 @@ class Room(db.Model):
     def __str__(self) -> str:
         return f"{self.site.name} {self.name}" if self.site else self.name
 
+    @property
+    def step_free(self) -> bool:
+        """Reachable without steps: the whole site is, or the room has the feature."""
+        return bool(self.site.step_free) or "step_free" in (self.features or [])
+
 
 class RoomClosure(db.Model):
     """Dates on which one room cannot be used (a leak, repairs) while the rest of its site is open."""
