@@ -8,7 +8,6 @@ what is already placed. A few randomised restarts change the order when one fail
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from collections import defaultdict
@@ -33,22 +32,77 @@ class _State:
                 self.conflicts_of[c].append(n)
         self.day_pos = {d: i for i, d in enumerate(problem.days)}
         self.period = {f"{d}:{p.id}": p for d in problem.days for p in problem.periods}
+        self.day_of = {f"{d}:{p.id}": d for d in problem.days for p in problem.periods}
+        self._slot_info: dict[tuple[str, str], list[tuple[str, float, str, int]]] = {}
+        self._room_info: dict[str, list[tuple[str, str, float, frozenset[str]]]] = {}
+        self._floor: dict[tuple[str, str], float] = {}
+
+    def slot_info(self, cand: Candidates, c: str, t: str) -> list[tuple[str, float, str, int]]:
+        """(slot, its time + teacher_pref cost, day, day position) for the slots of section
+        c that teacher t may teach, in the section's slot order. Fixed for a problem."""
+        key = (c, t)
+        info = self._slot_info.get(key)
+        if info is None:
+            p = self.p
+            w = p.weights
+            ok = cand.teacher_slots[key]
+            pref = p.teachers[t].preferred
+            g = p.sections[c].children_group
+            info = []
+            for slot in cand.slots[c]:
+                if slot not in ok:
+                    continue
+                base = 0.0 if g else self.period[slot].penalty * w["time"]
+                if pref and slot not in pref:
+                    base += w["teacher_pref"]
+                day = self.day_of[slot]
+                info.append((slot, base, day, self.day_pos[day]))
+            self._slot_info[key] = info
+        return info
+
+    def floor(self, cand: Candidates, c: str, t: str) -> float:
+        """The least section c could cost with teacher t in an empty timetable, reference
+        meetings aside: its cheapest slots and its smallest room term."""
+        key = (c, t)
+        value = self._floor.get(key)
+        if value is None:
+            m = self.p.sections[c].meetings
+            bases = sorted(base for _s, base, _d, _pos in self.slot_info(cand, c, t))
+            rooms = self.room_info(cand, c)
+            bonus = min(b for _r, _a, b, _o in rooms) if rooms else 0.0
+            value = sum(bases[:m]) + m * bonus if len(bases) >= m else float("inf")
+            self._floor[key] = value
+        return value
+
+    def room_info(self, cand: Candidates, c: str) -> list[tuple[str, str, float, frozenset[str]]]:
+        """(room, site, a small capacity term keeping big rooms for big classes, the slots it
+        is open to section c) for section c's candidate rooms. Fixed for a problem."""
+        info = self._room_info.get(c)
+        if info is None:
+            rooms = self.p.rooms
+            info = [(r, rooms[r].site, 0.01 * rooms[r].capacity / 100,
+                     frozenset(cand.room_slots[(c, r)])) for r in cand.rooms[c]]
+            self._room_info[c] = info
+        return info
 
     def teacher_ok(self, t: str, slot: str, site: str, extra: dict[str, str]) -> bool:
         """H3 clash, H6 travel and H7 sites-per-day for t with (slot, site) added."""
-        p = self.p
         if (t, slot) in self.teacher_at or slot in extra:
             return False
-        day = p.day_of(slot)
-        today = dict(self.by_day[(t, day)])
-        today.update({s: a for s, a in extra.items() if p.day_of(s) == day})
-        today[slot] = site
+        p = self.p
+        day_of = self.day_of
+        day = day_of[slot]
+        placed = self.by_day.get((t, day))
+        today = list(placed.items()) if placed else []
+        today += [(s, a) for s, a in extra.items() if day_of[s] == day]
+        if not today:
+            return True
         cap = p.teachers[t].max_sites_per_day
-        if cap is not None and len(set(today.values())) > cap:
+        if cap is not None and len({a for _s, a in today} | {site}) > cap:
             return False
         mine = self.period[slot]
-        for s, a in today.items():
-            if s == slot or a == site:
+        for s, a in today:
+            if a == site:
                 continue
             other = self.period[s]
             if other.start < mine.start:
@@ -85,9 +139,10 @@ class _State:
         self.load[t] += len(chosen) if on else -len(chosen)
 
     def sites_on(self, t: str, day: str, extra: dict[str, str]) -> set[str]:
-        p = self.p
-        out = set(self.by_day[(t, day)].values())
-        return out | {a for s, a in extra.items() if p.day_of(s) == day}
+        placed = self.by_day.get((t, day))
+        out = set(placed.values()) if placed else set()
+        out.update(a for s, a in extra.items() if self.day_of[s] == day)
+        return out
 
 
 def greedy(problem: Problem, cand: Candidates, sections: list[str], seconds: float = 10.0,
@@ -148,14 +203,92 @@ def _attempt(problem: Problem, cand: Candidates, order: list[str],
     return placements, failed
 
 
+class _Ledger:
+    """The objective of a timetable kept up to date as sections are taken out and put back:
+    per section its time, teacher_pref, room_change and perturbation; per teacher and day the
+    meetings at each site (site_change). Sums what `solve.penalties_of` counts, weighted, with
+    `tie` added per perturbed meeting; `fixed` is what no move changes (meetings left out)."""
+
+    def __init__(self, problem: Problem, by_section: dict[str, list[Placement]],
+                 fixed: float, tie: float = 0.0) -> None:
+        self.p = problem
+        self.w = problem.weights
+        self.tie = tie
+        self.refs: dict[str, dict[int, tuple[str, str, str]]] = defaultdict(dict)
+        for ref in problem.reference or ():
+            self.refs[ref.section][ref.meeting] = (ref.slot, ref.room, ref.teacher)
+        self.part = {c: self.section_part(c, items) for c, items in by_section.items()}
+        self.at: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for items in by_section.values():
+            self._count(items, 1)
+        # reference meetings of sections that are not in the timetable at all
+        gone = sum(len(m) for c, m in self.refs.items() if c not in by_section)
+        self.total = fixed + sum(self.part.values()) + gone * (self.w["perturbation"] + tie) \
+            + self.w["site_change"] * sum(max(0, len(v) - 1) for v in self.at.values())
+
+    def section_part(self, c: str, items: list[Placement]) -> float:
+        p, w = self.p, self.w
+        section = p.sections[c]
+        value = 0.0
+        for a in items:
+            if section.children_group is None:
+                value += w["time"] * p.period_of(a.slot).penalty
+            pref = p.teachers[a.teacher].preferred
+            if pref and a.slot not in pref:
+                value += w["teacher_pref"]
+        value += w["room_change"] * (len({a.room for a in items}) - 1) if items else 0.0
+        refs = self.refs.get(c)
+        if refs:
+            now = {a.meeting: (a.slot, a.room, a.teacher) for a in items}
+            moved = sum(1 for k, ref in refs.items() if now.get(k) != ref)
+            value += moved * (w["perturbation"] + self.tie)
+        return value
+
+    def _count(self, items: list[Placement], step: int, touched: set | None = None) -> None:
+        for a in items:
+            key = (a.teacher, self.p.day_of(a.slot))
+            if touched is not None:
+                touched.add(key)
+            sites = self.at[key]
+            site = self.p.rooms[a.room].site
+            sites[site] += step
+            if not sites[site]:
+                del sites[site]
+
+    def replace(self, new: dict[str, list[Placement]], old: dict[str, list[Placement]]
+                ) -> float:
+        """Swap the sections' placements `old` for `new`; the total's change."""
+        touched: set = set()
+        before = {}
+        for items, step in [(i, -1) for i in old.values()] + [(i, 1) for i in new.values()]:
+            for a in items:
+                key = (a.teacher, self.p.day_of(a.slot))
+                if key not in before:
+                    before[key] = max(0, len(self.at[key]) - 1)
+            self._count(items, step, touched)
+        delta = self.w["site_change"] * sum(max(0, len(self.at[k]) - 1) - before[k]
+                                            for k in touched)
+        for c, items in new.items():
+            value = self.section_part(c, items)
+            delta += value - self.part[c]
+            self.part[c] = value
+        self.total += delta
+        return delta
+
+
 def improve_locally(problem: Problem, cand: Candidates, placements: list[Placement],
-                    deadline: float, cost: Callable[[list[Placement]], float],
+                    deadline: float,
                     on_better: Callable[[list[Placement], float], None] | None = None,
-                    seed: int = 0) -> list[Placement]:
+                    seed: int = 0, left_out: int = 0, tie: float = 0.0) -> list[Placement]:
     """Ruin and recreate: take a few related sections out and put them back the cheapest
-    way found (any teacher, slots, rooms), keeping the change when the recounted objective
-    does not get worse; stop at `deadline` (time.monotonic()) or after many moves in a row
-    that found nothing better."""
+    way found (any teacher, slots, rooms), keeping the change when the objective does not get
+    worse; stop at `deadline` (time.monotonic()) or after many moves in a row that found
+    nothing better.
+
+    The objective is kept by a `_Ledger` (each move recounts only the sections it moves and
+    their teachers' days): `left_out` meetings cost `unassigned` each, and every perturbed
+    meeting costs `tie` more than its weight (in a repair a move that changes nothing else
+    must not count as free)."""
     rng = random.Random(seed)
     st = _State(problem)
     by_section: dict[str, list[Placement]] = defaultdict(list)
@@ -169,7 +302,8 @@ def improve_locally(problem: Problem, cand: Candidates, placements: list[Placeme
     locks = defaultdict(list)
     for lk in problem.locked:
         locks[lk.section].append(lk)
-    current = cost(placements)
+    ledger = _Ledger(problem, by_section, problem.weights["unassigned"] * left_out, tie)
+    current = ledger.total
     sections = list(by_section)
     teacher_of = {c: items[0].teacher for c, items in by_section.items()}
     patience = max(200, 3 * len(sections))
@@ -184,7 +318,7 @@ def improve_locally(problem: Problem, cand: Candidates, placements: list[Placeme
                                                  min(2, len(cand.teachers[seed_c])))
         pool = [c for c in sections if teacher_of[c] in near and c != seed_c]
         group.update(rng.sample(pool, min(len(pool), rng.randint(1, 5))))
-        order = list(group)
+        order = sorted(group)   # not set order: a seed gives the same run every time
         rng.shuffle(order)
         old = {c: by_section[c] for c in order}
         for c in order:
@@ -196,24 +330,28 @@ def improve_locally(problem: Problem, cand: Candidates, placements: list[Placeme
                 break
             new[c] = got
             st.add(c, *got)
-        trial = math.inf
+        accepted = False
         if len(new) == len(order):
-            for c, (t, chosen) in new.items():
-                by_section[c] = number_meetings(problem, c, t, chosen)[0]
-            trial = cost([a for items in by_section.values() for a in items])
-        if trial <= current:
-            for c, (t, _chosen) in new.items():
-                teacher_of[c] = t
-            if trial < current:
+            placed = {c: number_meetings(problem, c, t, chosen)[0]
+                      for c, (t, chosen) in new.items()}
+            trial = current + ledger.replace(placed, old)
+            if trial <= current + 1e-9:   # sideways moves too: they cross plateaus
+                accepted = True
+                by_section.update(placed)
+                for c, (t, _chosen) in new.items():
+                    teacher_of[c] = t
+                improved = trial < current - 1e-9
                 current = trial
-                idle = 0
-                if on_better is not None:
-                    on_better([a for items in by_section.values() for a in items], current)
-        else:
+                if improved:
+                    idle = 0
+                    if on_better is not None:
+                        on_better([a for items in by_section.values() for a in items], current)
+            else:
+                ledger.replace(old, placed)
+        if not accepted:
             for c, (t, chosen) in new.items():
                 st.remove(c, t, chosen)
             for c in order:
-                by_section[c] = old[c]
                 st.add(c, teacher_of[c], [(a.slot, a.room) for a in old[c]])
     return [a for items in by_section.values() for a in items]
 
@@ -262,30 +400,42 @@ def _place_section(st: _State, cand: Candidates, c: str, refs, locks, rng):
         cap = p.teachers[t].max_meetings
         if cap is not None and st.load[t] + section.meetings > cap:
             continue
-        got = _place_with(st, cand, c, t, refs, locks)
+        # without locks or reference meetings to keep, no cost is negative: a teacher whose
+        # cheapest conceivable week for c is not below the best found cannot win
+        plain = not locks and not any(r.teacher == t for r in refs)
+        if best is not None and plain and st.floor(cand, c, t) >= best[2] + 1e-9:
+            continue
+        got = _place_with(st, cand, c, t, refs, locks,
+                          cutoff=best[2] if best is not None and plain else None)
         if got is not None and (best is None or got[1] < best[2]):
             best = (t, got[0], got[1])
     return None if best is None else (best[0], best[1])
 
 
-def _place_with(st: _State, cand: Candidates, c: str, t: str, refs, locks):
+def _place_with(st: _State, cand: Candidates, c: str, t: str, refs, locks,
+                cutoff: float | None = None):
+    """Section c with teacher t, meeting by meeting at the cheapest (slot, room) that keeps
+    every hard rule given what is placed: (chosen [(slot, room)], its cost) or None, also
+    None as soon as the cost passes `cutoff` (only given when no cost can be negative)."""
     p = st.p
     section = p.sections[c]
     g = section.children_group
-    slots_ok = cand.teacher_slots[(c, t)]
+    w = p.weights
     chosen: list[tuple[str, str]] = []
     extra: dict[str, str] = {}
     ref_keys = {(r.slot, r.room) for r in refs if r.teacher == t}
-    pref = p.teachers[t].preferred
+    slot_info = st.slot_info(cand, c, t)
+    rooms = st.room_info(cand, c)
+    conflict_groups = st.conflicts_of[c]
+    spread = section.min_days_apart
 
-    def ok_slot(slot: str) -> bool:
-        if slot not in slots_ok or (g and (g, slot) in st.group_busy):
+    def ok_slot(slot: str, pos: int) -> bool:
+        if g and (g, slot) in st.group_busy:
             return False
-        if any((n, slot) in st.conflict_busy for n in st.conflicts_of[c]):
+        if conflict_groups and any((n, slot) in st.conflict_busy for n in conflict_groups):
             return False
-        pos = st.day_pos[p.day_of(slot)]
         for s, _ in chosen:
-            if s == slot or abs(pos - st.day_pos[p.day_of(s)]) < section.min_days_apart:
+            if s == slot or abs(pos - st.day_pos[st.day_of[s]]) < spread:
                 return False
         return True
 
@@ -298,46 +448,57 @@ def _place_with(st: _State, cand: Candidates, c: str, t: str, refs, locks):
         extra[slot] = p.rooms[room].site
 
     for lk in locks:
-        if lk.teacher not in (None, t) or not ok_slot(lk.slot):
+        if lk.teacher not in (None, t) or lk.slot not in cand.teacher_slots[(c, t)] \
+                or not ok_slot(lk.slot, st.day_pos[st.day_of[lk.slot]]):
             return None
-        rooms = [lk.room] if lk.room else cand.rooms[c]
-        room = next((r for r in rooms if fits(lk.slot, r)), None)
+        choices = [lk.room] if lk.room else cand.rooms[c]
+        room = next((r for r in choices if fits(lk.slot, r)), None)
         if room is None:
             return None
         take(lk.slot, room)
+    # no room costs less than its slot's base, the smallest capacity term and a kept
+    # reference: a slot whose floor is not below the best found is skipped whole
+    floor_extra = (min(b for _r, _a, b, _s in rooms) if rooms else 0.0) \
+        - (w["perturbation"] if ref_keys else 0.0)
     total = 0.0
     while len(chosen) < section.meetings:
         best, best_cost = None, None
         used_rooms = {r for _, r in chosen}
-        for slot in cand.slots[c]:
-            if not ok_slot(slot):
+        sites_today: dict[str, set[str]] = {}
+        for slot, base, day, pos in slot_info:
+            if best_cost is not None and base + floor_extra >= best_cost:
                 continue
-            base = 0.0 if g else p.period_of(slot).penalty * p.weights["time"]
-            if pref and slot not in pref:
-                base += p.weights["teacher_pref"]
-            day = p.day_of(slot)
-            here = st.sites_on(t, day, extra)
-            for room in cand.rooms[c]:
-                if slot not in cand.room_slots[(c, room)] or (room, slot) in st.room_busy:
+            if not ok_slot(slot, pos):
+                continue
+            here = sites_today.get(day)
+            if here is None:
+                here = sites_today[day] = st.sites_on(t, day, extra)
+            site_ok: dict[str, bool] = {}   # the teacher's rules depend on the site only
+            for room, site, bonus, open_slots in rooms:
+                if slot not in open_slots or (room, slot) in st.room_busy:
                     continue
                 cost = base
-                site = p.rooms[room].site
                 if here and site not in here:
-                    cost += p.weights["site_change"]
+                    cost += w["site_change"]
                 if used_rooms and room not in used_rooms:
-                    cost += p.weights["room_change"]
+                    cost += w["room_change"]
                 if (slot, room) in ref_keys:
-                    cost -= p.weights["perturbation"]
-                cost += 0.01 * p.rooms[room].capacity / 100   # keep big rooms for big classes
+                    cost -= w["perturbation"]
+                cost += bonus
                 if best_cost is not None and cost >= best_cost:
                     continue
-                if not st.teacher_ok(t, slot, site, extra):
+                ok = site_ok.get(site)
+                if ok is None:
+                    ok = site_ok[site] = st.teacher_ok(t, slot, site, extra)
+                if not ok:
                     continue
                 best, best_cost = (slot, room), cost
         if best is None:
             return None
         take(*best)
         total += best_cost
+        if cutoff is not None and total >= cutoff + 1e-9:
+            return None
     return chosen, total
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 PROBLEM_FORMAT = "senior-college-timetable/1"
@@ -125,16 +126,28 @@ class Problem:
     weights: dict[str, float]
     raw: dict = field(repr=False, compare=False, default_factory=dict)
 
-    @property
+    @cached_property
     def slots(self) -> tuple[str, ...]:
         return tuple(f"{d}:{p.id}" for d in self.days for p in self.periods)
 
+    @cached_property
+    def _day_by_slot(self) -> dict[str, str]:
+        return {f"{d}:{p.id}": d for d in self.days for p in self.periods}
+
+    @cached_property
+    def _period_by_slot(self) -> dict[str, Period]:
+        return {f"{d}:{p.id}": p for d in self.days for p in self.periods}
+
     def day_of(self, slot: str) -> str:
-        return slot.split(":", 1)[0]
+        day = self._day_by_slot.get(slot)
+        return slot.split(":", 1)[0] if day is None else day
 
     def period_of(self, slot: str) -> Period:
-        pid = slot.split(":", 1)[1]
-        return next(p for p in self.periods if p.id == pid)
+        period = self._period_by_slot.get(slot)
+        if period is None:
+            pid = slot.split(":", 1)[1]
+            return next(p for p in self.periods if p.id == pid)
+        return period
 
     def travel_minutes(self, a: str, b: str) -> float:
         if a == b:

@@ -642,8 +642,9 @@ def _polish(problem: Problem, cand, first, start: float, time_limit: float,
     deadline = time.monotonic() + max(0.0, min(time_limit / (6 if problem.reference else 3),
                                                60.0))
     progress.update(cost(placements), None)
-    placements = improve_locally(problem, cand, placements, deadline, cost,
-                                 lambda _items, value: progress.update(value, None))
+    placements = improve_locally(problem, cand, placements, deadline,
+                                 lambda _items, value: progress.update(value, None),
+                                 left_out=len(left_out), tie=tie)
     say(f"{time.monotonic() - start:7.1f}s  local search: {cost(placements):g}")
     return placements, failed
 
@@ -743,8 +744,8 @@ def _solve_big(problem: Problem, cand, sections: list[str], first, start: float,
 
     seed = 0
     while time.monotonic() < deadline - 0.5:
-        placements = improve_locally(problem, cand, placements, deadline, cost, better,
-                                     seed=seed)
+        placements = improve_locally(problem, cand, placements, deadline, better,
+                                     seed=seed, left_out=len(left_out))
         seed += 1
     thread.join(timeout=max(0.0, deadline - time.monotonic()) + 2)
     return (placements, failed), result["bound"]
