@@ -622,8 +622,8 @@ def _realise(model: Model, h, plan: dict, seconds: float):
 def _polish(problem: Problem, cand, first, start: float, time_limit: float,
             say: Callable[[str], None], progress: _Progress):
     """Ruin-and-recreate local search on the greedy timetable, for up to a third of the
-    time (a sixth in a repair; it stops by itself when moves stop paying): a better warm
-    start for the MILP."""
+    time (a sixth in a repair; it stops by itself when moves, and restarts with other
+    seeds, stop paying): a better warm start for the MILP."""
     from scheduler.heuristic import improve_locally
 
     placements, failed = first
@@ -641,11 +641,21 @@ def _polish(problem: Problem, cand, first, start: float, time_limit: float,
     # a repair starts next to a good timetable: a shorter search leaves time for the bound
     deadline = time.monotonic() + max(0.0, min(time_limit / (6 if problem.reference else 3),
                                                60.0))
-    progress.update(cost(placements), None)
-    placements = improve_locally(problem, cand, placements, deadline,
-                                 lambda _items, value: progress.update(value, None),
-                                 left_out=len(left_out), tie=tie)
-    say(f"{time.monotonic() - start:7.1f}s  local search: {cost(placements):g}")
+    value = cost(placements)
+    progress.update(value, None)
+    seed = stalled = 0
+    while True:
+        placements = improve_locally(problem, cand, placements, deadline,
+                                     lambda _items, v: progress.update(v, None),
+                                     seed=seed, left_out=len(left_out), tie=tie)
+        seed += 1
+        before, value = value, cost(placements)
+        stalled = stalled + 1 if value >= before - 1e-9 else 0
+        # a search that stalled is restarted with another seed until three restarts in a
+        # row find nothing (a repair stops at the first stall: its time is the bound's)
+        if problem.reference or stalled >= 3 or time.monotonic() >= deadline:
+            break
+    say(f"{time.monotonic() - start:7.1f}s  local search: {value:g} ({seed} run(s))")
     return placements, failed
 
 
