@@ -278,14 +278,18 @@ def nearby_classes(area: Area) -> list[dict]:
     area_ids = _subtree(area)
     names = DAY_NAMES["zh" if is_chinese() else "en"]
     out = []
+    order = {d: i for i, d in enumerate(DAYS)}
+    weekly: dict[int, list[tuple]] = {}   # section -> all its weekly times, wherever they are
     for version in ops.published_versions():
         periods = {p.code: p for p in version.term.periods}
         for m in ops.placed_meetings(version):
-            if m.room.site.area_id not in area_ids:
-                continue
             day, _sep, code = m.slot.partition(":")
             period = periods.get(code)
             if period is None:
+                continue
+            weekly.setdefault(m.section_id, []).append(
+                (order.get(day, 9), period.start, f"{names.get(day, day)} {period.start.strftime('%H:%M')}"))
+            if m.room.site.area_id not in area_ids:
                 continue
             teacher = m.teacher or m.section.teacher
             out.append({"day": day, "day_name": names.get(day, day), "start": period.start, "end": period.end,
@@ -295,7 +299,9 @@ def nearby_classes(area: Area) -> list[dict]:
                         "child_safe": m.room.site.child_safe, "term": version.term.name,
                         "section_id": m.section_id, "open": m.section.status == SectionStatus.OPEN,
                         "seats_left": max(m.section.seats - m.section.enrolled, 0)})
-    order = {d: i for i, d in enumerate(DAYS)}
+    for row in out:   # a class that meets more than once a week says so on each of its days
+        times = sorted(weekly.get(row["section_id"], []))
+        row["weekly"] = _(", ").join(t[2] for t in times) if len(times) > 1 else ""
     out.sort(key=lambda c: (order.get(c["day"], 9), c["start"], c["course"], c["section"]))
     return out
 

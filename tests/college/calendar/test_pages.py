@@ -1,6 +1,7 @@
 """Calendar pages: staff cancel and move sessions, a teacher's own timetable (published version only),
 the learners' classes near home (published classes only), and the secret calendar feed."""
 
+import re
 from datetime import date, datetime
 
 from icalendar import Calendar
@@ -178,6 +179,10 @@ def test_the_learner_page_lists_only_published_classes_of_the_chosen_place(app, 
     assert "书法入门" in near and "老少同乐书法" in near and "合唱" not in near and "周六" not in near
     assert near.index("周一") < near.index("周三") < near.index("周五")
     assert "适合儿童（四点半课堂）。" in near and "入口有台阶。" in near and "王老师" in near
+    # 书法入门 meets on Monday and Wednesday: each of its two cards says it is one class
+    weekly = re.findall(r'<p class="class-weekly">([^<]*)</p>', near)
+    assert len(weekly) == 2 and len(set(weekly)) == 1, weekly
+    assert re.fullmatch(r"每周上课：周一 \d\d:\d\d、周三 \d\d:\d\d。报名一次，每次课都能上。", weekly[0])
     whole_street = client.get(f"/classes?area={street.id}").get_data(as_text=True)
     assert "书法入门" in whole_street and "合唱" in whole_street and "共 5 节课。" in whole_street
     assert client.get("/classes?area=999999").status_code == 404
