@@ -215,27 +215,15 @@ def add_h6_travel(b: _Builder) -> None:
     """H6: a teacher at site a in period p and site b later the same day in period q needs
     travel_minutes[a][b] to fit between the end of p and the start of q."""
     m, p = b.m, b.p
-    periods = list(p.periods)
     for (t, d), sites in _teacher_sites(m).items():
         if len(sites) < 2:
             continue
-        for i, pp in enumerate(periods):
-            sp = f"{d}:{pp.id}"
-            for qq in periods[i + 1:]:
-                sq = f"{d}:{qq.id}"
-                gap = qq.start - pp.end
-                later = [a for a in sites if (t, sq, a) in m.teach]
-                for a in sites:
-                    if (t, sp, a) not in m.teach:
-                        continue
-                    bad = [bb for bb in later if p.travel_minutes(a, bb) > gap]
-                    if not bad:
-                        continue
-                    # the teacher is at one site in sq, so the bad sites share one right side
-                    terms = list(m.teach[(t, sp, a)])
-                    for bb in bad:
-                        terms += m.teach[(t, sq, bb)]
-                    b.add(terms, pulp.LpConstraintLE, 1, f"H6_travel[{t},{sp},{a},{sq}]", "H6")
+        for sp, a, sq, bad in p.travel_clashes(d, sites, lambda s, x, t=t: (t, s, x) in m.teach):
+            # the teacher is at one site in sq, so the bad sites share one right side
+            terms = list(m.teach[(t, sp, a)])
+            for bb in bad:
+                terms += m.teach[(t, sq, bb)]
+            b.add(terms, pulp.LpConstraintLE, 1, f"H6_travel[{t},{sp},{a},{sq}]", "H6")
 
 
 def add_h7_teacher_caps(b: _Builder) -> None:

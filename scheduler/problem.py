@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -131,23 +132,41 @@ class Problem:
         return tuple(f"{d}:{p.id}" for d in self.days for p in self.periods)
 
     @cached_property
-    def _day_by_slot(self) -> dict[str, str]:
+    def day_by_slot(self) -> dict[str, str]:
         return {f"{d}:{p.id}": d for d in self.days for p in self.periods}
 
     @cached_property
-    def _period_by_slot(self) -> dict[str, Period]:
+    def period_by_slot(self) -> dict[str, Period]:
         return {f"{d}:{p.id}": p for d in self.days for p in self.periods}
 
     def day_of(self, slot: str) -> str:
-        day = self._day_by_slot.get(slot)
+        day = self.day_by_slot.get(slot)
         return slot.split(":", 1)[0] if day is None else day
 
     def period_of(self, slot: str) -> Period:
-        period = self._period_by_slot.get(slot)
+        period = self.period_by_slot.get(slot)
         if period is None:
             pid = slot.split(":", 1)[1]
             return next(p for p in self.periods if p.id == pid)
         return period
+
+    def travel_clashes(self, day: str, sites, present: Callable[[str, str], bool]):
+        """H6 pairs of one teacher's day: for each period p and later period q of `day` and
+        each site a with `present(slot of p, a)`, (slot of p, a, slot of q, the sites b with
+        `present(slot of q, b)` too far from a to reach between p's end and q's start)."""
+        periods = self.periods
+        for i, pp in enumerate(periods):
+            sp = f"{day}:{pp.id}"
+            for qq in periods[i + 1:]:
+                sq = f"{day}:{qq.id}"
+                gap = qq.start - pp.end
+                later = [b for b in sites if present(sq, b)]
+                for a in sites:
+                    if not present(sp, a):
+                        continue
+                    bad = [b for b in later if self.travel_minutes(a, b) > gap]
+                    if bad:
+                        yield sp, a, sq, bad
 
     def travel_minutes(self, a: str, b: str) -> float:
         if a == b:

@@ -89,7 +89,6 @@ def site_relaxation(problem, cand, sections: list[str], seconds: float = 60.0,
     import highspy
     w = problem.weights
     days = list(problem.days)
-    periods = list(problem.periods)
     rooms_at = _room_sets(problem, cand, sections)
     sites_at: dict[tuple[str, str], list[str]] = defaultdict(list)   # (c, s) -> sites
     for (a, s), sets in rooms_at.items():
@@ -212,20 +211,11 @@ def site_relaxation(problem, cand, sections: list[str], seconds: float = 60.0,
     for (t, d), sites in tsites.items():
         if len(sites) < 2:
             continue
-        for i, pp in enumerate(periods):
-            sp = f"{d}:{pp.id}"
-            for qq in periods[i + 1:]:
-                sq = f"{d}:{qq.id}"
-                gap = qq.start - pp.end
-                later = [b for b in sites if (t, sq, b) in by_tsa]
-                for a in sites:
-                    if (t, sp, a) not in by_tsa:
-                        continue
-                    bad = [b for b in later if problem.travel_minutes(a, b) > gap]
-                    if bad:
-                        items = [(j, 1.0) for j in by_tsa[(t, sp, a)]]
-                        items += [(j, 1.0) for b in bad for j in by_tsa[(t, sq, b)]]
-                        row(-inf, 1.0, items)
+        for sp, a, sq, bad in problem.travel_clashes(d, sites,
+                                                     lambda s, x, t=t: (t, s, x) in by_tsa):
+            items = [(j, 1.0) for j in by_tsa[(t, sp, a)]]
+            items += [(j, 1.0) for b in bad for j in by_tsa[(t, sq, b)]]
+            row(-inf, 1.0, items)
         hs = []
         for a, slots in sites.items():
             h = col(("h", t, d, a), 0.0)
