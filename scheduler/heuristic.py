@@ -31,8 +31,8 @@ class _State:
             for c in group:
                 self.conflicts_of[c].append(n)
         self.day_pos = {d: i for i, d in enumerate(problem.days)}
-        self.period = {f"{d}:{p.id}": p for d in problem.days for p in problem.periods}
-        self.day_of = {f"{d}:{p.id}": d for d in problem.days for p in problem.periods}
+        self.period = problem.period_by_slot    # slot -> Period and slot -> day, as dicts:
+        self.day_of = problem.day_by_slot       # the placement loops look them up millions of times
         self._slot_info: dict[tuple[str, str], list[tuple[str, float, str, int]]] = {}
         self._room_info: dict[str, list[tuple[str, str, float, frozenset[str]]]] = {}
         self._floor: dict[tuple[str, str], float] = {}
