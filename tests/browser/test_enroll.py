@@ -38,6 +38,17 @@ def _open_classes() -> None:
     db.session.commit()
 
 
+def _district_and_a_learner_account():
+    """The published district with open classes and learner 张秀英 able to log in: the street."""
+    street = _district()
+    _open_classes()
+    le = learner(1, name="张秀英")
+    account = f.account(LEARNER_PHONE, Role.LEARNER, "张秀英")
+    account.learner_id = le.id
+    db.session.commit()
+    return street
+
+
 def _enrollments() -> list[tuple[str, str]]:
     db.session.remove()
     return [(e.learner.name, e.status.value) for e in db.session.scalars(sa.select(Enrollment))]
@@ -61,12 +72,7 @@ def _slow_enrollments(app) -> None:
 
 def test_a_learner_enrolls_from_a_320px_phone_and_finds_the_class_under_my_courses(live_app, live_server, new_page):
     _slow_enrollments(live_app)
-    street = _district()
-    _open_classes()
-    le = learner(1, name="张秀英")
-    account = f.account(LEARNER_PHONE, Role.LEARNER, "张秀英")
-    account.learner_id = le.id
-    db.session.commit()
+    street = _district_and_a_learner_account()
     page = new_page(width=320, height=640)
     _log_in(page, live_server, LEARNER_PHONE)
     assert "我的课程" in page.inner_text("header")
@@ -115,12 +121,7 @@ def test_a_learner_enrolls_from_a_320px_phone_and_finds_the_class_under_my_cours
 
 
 def test_the_slip_prints_on_one_a4_page(live_server, new_page):
-    street = _district()
-    _open_classes()
-    le = learner(1, name="张秀英")
-    account = f.account(LEARNER_PHONE, Role.LEARNER, "张秀英")
-    account.learner_id = le.id
-    db.session.commit()
+    street = _district_and_a_learner_account()
     page = new_page(width=320, height=640)
     _log_in(page, live_server, LEARNER_PHONE)
     _enroll_in_the_first_class(page, live_server, street.id)
@@ -139,12 +140,7 @@ def test_the_slip_prints_on_one_a4_page(live_server, new_page):
 def test_the_confirmation_page_and_the_slip_at_200_percent_zoom(live_server, new_page):
     """Zoomed to 200%, the confirmation page and the slip need no horizontal scrolling, their text stays
     ≥ 18 px and their one primary action ≥ 60 × 60 CSS px."""
-    street = _district()
-    _open_classes()
-    le = learner(1, name="张秀英")
-    account = f.account(LEARNER_PHONE, Role.LEARNER, "张秀英")
-    account.learner_id = le.id
-    db.session.commit()
+    street = _district_and_a_learner_account()
     page = new_page(**ZOOM_200)
     _log_in(page, live_server, LEARNER_PHONE)
     _enroll_in_the_first_class(page, live_server, street.id)
