@@ -244,12 +244,9 @@ class _Ledger:
             value += moved * (w["perturbation"] + self.tie)
         return value
 
-    def _count(self, items: list[Placement], step: int, touched: set | None = None) -> None:
+    def _count(self, items: list[Placement], step: int) -> None:
         for a in items:
-            key = (a.teacher, self.p.day_of(a.slot))
-            if touched is not None:
-                touched.add(key)
-            sites = self.at[key]
+            sites = self.at[(a.teacher, self.p.day_of(a.slot))]
             site = self.p.rooms[a.room].site
             sites[site] += step
             if not sites[site]:
@@ -258,16 +255,15 @@ class _Ledger:
     def replace(self, new: dict[str, list[Placement]], old: dict[str, list[Placement]]
                 ) -> float:
         """Swap the sections' placements `old` for `new`; the total's change."""
-        touched: set = set()
-        before = {}
+        before = {}   # the site changes of each teacher-day the swap touches
         for items, step in [(i, -1) for i in old.values()] + [(i, 1) for i in new.values()]:
             for a in items:
                 key = (a.teacher, self.p.day_of(a.slot))
                 if key not in before:
                     before[key] = max(0, len(self.at[key]) - 1)
-            self._count(items, step, touched)
-        delta = self.w["site_change"] * sum(max(0, len(self.at[k]) - 1) - before[k]
-                                            for k in touched)
+            self._count(items, step)
+        delta = self.w["site_change"] * sum(max(0, len(self.at[k]) - 1) - was
+                                            for k, was in before.items())
         for c, items in new.items():
             value = self.section_part(c, items)
             delta += value - self.part[c]
