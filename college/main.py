@@ -4,6 +4,8 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from college.auth.models import Role
+from college.calendar.forms import ButtonForm
+from college.enrollment.operations import unseen_promotions
 
 bp = Blueprint("main", __name__)
 
@@ -14,4 +16,7 @@ def home():
         return redirect(url_for("auth.login"))
     if current_user.has_role(Role.ADMIN, Role.COORDINATOR):
         return redirect(url_for("admin.dashboard"))
-    return render_template("home.html")
+    promotions = []
+    if current_user.role in (Role.LEARNER, Role.PROXY):
+        promotions = unseen_promotions(current_user)
+    return render_template("home.html", promotions=promotions, ack_form=ButtonForm())

@@ -34,6 +34,10 @@ class Enrollment(db.Model):
     status: Mapped[EnrollmentStatus] = mapped_column(_enum(EnrollmentStatus))
     created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
+    # Taken off the waitlist into a freed seat (None when the seat was had at once); the learner's
+    # pages say so until the learner or a proxy acknowledges it (promotion_seen_at).
+    promoted_at: Mapped[datetime | None] = mapped_column()
+    promotion_seen_at: Mapped[datetime | None] = mapped_column()
     # Who clicked: the learner, a proxy or an administrator (None once that account is deleted).
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("account.id", ondelete="SET NULL"), index=True)
 

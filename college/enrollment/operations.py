@@ -192,12 +192,18 @@ def _free_seat(section_id: int) -> None:
         .values(enrolled=Section.enrolled - 1).execution_options(synchronize_session=False))
 
 
-def _set_status(enrollment_id: int, old: EnrollmentStatus, new: EnrollmentStatus, *, requeue: bool = False) -> bool:
-    """Move a row from `old` to `new` only if it still is `old` (a concurrent change wins otherwise)."""
+def _set_status(enrollment_id: int, old: EnrollmentStatus, new: EnrollmentStatus, *, requeue: bool = False,
+                promoted: bool = False) -> bool:
+    """Move a row from `old` to `new` only if it still is `old` (a concurrent change wins otherwise).
+    `promoted`: a freed seat went to this waitlisted row, which the learner's pages then announce."""
     now = datetime.utcnow()
     values = {"status": new, "updated_at": now}
     if requeue:
         values["created_at"] = now      # back on the list: at its end
+        values["promoted_at"] = values["promotion_seen_at"] = None
+    if promoted:
+        values["promoted_at"] = now
+        values["promotion_seen_at"] = None
     result = db.session.execute(
         sa.update(Enrollment).where(Enrollment.id == enrollment_id, Enrollment.status == old)
         .values(**values).execution_options(synchronize_session=False))
@@ -333,13 +339,35 @@ def _promote(section: Section, actor) -> Enrollment | None:
             .order_by(Enrollment.created_at, Enrollment.id).limit(1).execution_options(populate_existing=True))
         if first is None or not _take_seat(section.id):
             return None
-        if _set_status(first.id, WAITLISTED, ENROLLED):
+        if _set_status(first.id, WAITLISTED, ENROLLED, promoted=True):
             db.session.refresh(first)
             log_change(actor, "update", "enrollment", first.id, _summary(first, first.learner, section),
                        {"status": [WAITLISTED.value, ENROLLED.value], "section": section.code,
                         "learner_id": first.learner_id, "promoted": True})
             return first
         _free_seat(section.id)          # that learner left the list meanwhile: next in line
+
+
+def unseen_promotions(account: Account | None) -> list[Enrollment]:
+    """The seats that came free from a waitlist for the learners this account acts for (its own learner,
+    a proxy's linked learners) and that nobody has acknowledged yet, oldest first."""
+    learners = [le.id for le in learners_for(account)]
+    if not learners:
+        return []
+    return list(db.session.scalars(sa.select(Enrollment).where(
+        Enrollment.learner_id.in_(learners), Enrollment.status == ENROLLED,
+        Enrollment.promoted_at.is_not(None), Enrollment.promotion_seen_at.is_(None))
+        .order_by(Enrollment.promoted_at, Enrollment.id)))
+
+
+def acknowledge_promotion(enrollment: Enrollment, actor) -> None:
+    """The learner (or a proxy for them) has read that the waitlist gave them a seat: stop announcing it.
+    Saying it twice changes nothing; so does saying it of an enrollment that was never promoted."""
+    if actor is not None and not can_act_for(actor, enrollment.learner):
+        raise EnrollmentError("not_allowed", _l("You may not act for %(name)s.", name=enrollment.learner.name))
+    if enrollment.promoted_at is not None and enrollment.promotion_seen_at is None:
+        enrollment.promotion_seen_at = datetime.utcnow()
+        db.session.flush()
 
 
 # --- reading ----------------------------------------------------------------------------------

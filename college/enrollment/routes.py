@@ -215,7 +215,21 @@ def slip(enrollment_id: int):
 def my_classes():
     """The classes of this term of the learner, or of each learner a proxy acts for."""
     return render_template("enrollment/my_classes.html", groups=slips.my_classes(current_user),
-                           proxy=current_user.role == Role.PROXY)
+                           proxy=current_user.role == Role.PROXY,
+                           promotions=ops.unseen_promotions(current_user), ack_form=ButtonForm())
+
+
+@bp.route("/my/classes/<int:enrollment_id>/seen", methods=["POST"])
+@login_required
+def acknowledge(enrollment_id: int):
+    """"Got it" on the notice that the waitlist gave the learner a seat: the notice goes away."""
+    enrollment = _my_enrollment(enrollment_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    ops.acknowledge_promotion(enrollment, current_user)
+    db.session.commit()
+    back = "main.home" if request.form.get("back") == "home" else ".my_classes"
+    return redirect(url_for(back), 303)
 
 
 @bp.route("/my/classes/<int:enrollment_id>/withdraw", methods=["GET", "POST"])

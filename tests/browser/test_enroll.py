@@ -182,3 +182,44 @@ def test_a_proxy_enrolls_a_linked_learner(live_server, new_page):
     mine = page.inner_text("main")
     assert "张秀英" in mine and "李建国" in mine and "王陌生" not in mine and "书法入门" in mine
     _only_local(page)
+
+
+def test_a_seat_from_the_waitlist_greets_the_learner_on_a_320px_phone_until_got_it(live_server, new_page):
+    """Waiting for a full class, 张秀英 gets the seat someone else leaves: the next time she opens the site
+    on her phone, the home page says so in words, meets the numbers, and "知道了" puts the notice away."""
+    from college.enrollment.operations import enroll, withdraw
+    from college.models import Learner, Section
+
+    _district_and_a_learner_account()
+    section = db.session.scalars(sa.select(Section).order_by(Section.code)).first()
+    section.seats = 1
+    db.session.commit()
+    first = enroll(learner(2, name="李建国"), section, None)
+    me = db.session.scalar(sa.select(Learner).where(Learner.name == "张秀英"))
+    waiting = enroll(me, section, None)
+    db.session.commit()
+    assert waiting.status.value == "waitlisted"
+    withdraw(first, None)
+    db.session.commit()
+
+    page = new_page(width=320, height=640)
+    _log_in(page, live_server, LEARNER_PHONE)
+    notice = page.locator("section.promotion")
+    assert notice.count() == 1
+    text = notice.inner_text()
+    assert "好消息：张秀英有名额了" in text and f"（{section.code}）的候补名单上" in text and "报名已确认" in text
+    measured = _measure(page)
+    _meets_the_numbers(measured, 320, "home with the notice")
+    assert [t["text"] for t in measured["targets"] if t["primary"]] == ["我的课程"]   # still one next step
+
+    notice.locator("a", has_text="看上课时间和地点").click()
+    page.wait_for_url(f"**/my/classes/{waiting.id}")
+    assert "原来在候补名单上" in page.inner_text("main") and "报名成功" in page.inner_text("main")
+    page.go_back()
+    page.locator("section.promotion button", has_text="知道了").click()
+    page.wait_for_url(f"{live_server}/")
+    assert page.locator("section.promotion").count() == 0
+    page.goto(f"{live_server}/my/classes")
+    assert "状态：已报上（候补转正式）" in page.inner_text("main")
+    assert page.locator("section.promotion").count() == 0
+    _only_local(page)

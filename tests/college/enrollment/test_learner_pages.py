@@ -250,3 +250,59 @@ def test_a_closed_enrollment_window_is_said_with_the_date_as_learners_read_it(ap
     response = client.post(f"/classes/{section_by_code('C001').id}/enroll")
     assert response.status_code == 422
     assert "2027年春季学期 的报名已于 2026年2月3日 周二 截止。" in response.text
+
+
+def test_a_seat_from_the_waitlist_is_announced_on_home_and_my_courses_until_got_it(app, client, term):
+    from college.enrollment.operations import withdraw
+
+    c003 = section_by_code("C003")
+    c003.seats = 1
+    db.session.commit()
+    first = enroll(learner(5, name="李建国"), c003, None, today=TODAY)
+    le, acc = learner_account()
+    waiting = enroll(le, c003, None, today=TODAY)
+    db.session.commit()
+    login(client, acc)
+    assert "好消息" not in client.get("/").text            # waiting is no news
+    assert "状态：候补第 1 位" in client.get("/my/classes").text
+
+    withdraw(first, None)                                   # the office takes 李建国 off the class
+    db.session.commit()
+    home = client.get("/").text
+    assert "好消息：张秀英有名额了" in home
+    assert f"{c003.course.name}（C003）的候补名单上" in home and "报名已确认" in home
+    assert f"/my/classes/{waiting.id}/seen" in home and "知道了" in home
+    mine = client.get("/my/classes").text
+    assert "好消息：张秀英有名额了" in mine and "状态：已报上（候补转正式）" in mine
+    slip = client.get(f"/my/classes/{waiting.id}").text
+    assert "张秀英原来在候补名单上" in slip and "转为正式报名" in slip
+
+    response = client.post(f"/my/classes/{waiting.id}/seen", data={"back": "home"})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert "好消息" not in client.get("/").text and "好消息" not in client.get("/my/classes").text
+    assert "状态：已报上（候补转正式）" in client.get("/my/classes").text   # the card still says how
+
+
+def test_only_someone_who_acts_for_the_learner_may_say_got_it(app, client, term):
+    from college.enrollment.operations import withdraw
+
+    c003 = section_by_code("C003")
+    c003.seats = 1
+    db.session.commit()
+    first = enroll(learner(5, name="李建国"), c003, None, today=TODAY)
+    waiting = enroll(learner(6, name="王桂兰"), c003, None, today=TODAY)
+    withdraw(first, None)
+    db.session.commit()
+    family = proxy_for(db.session.get(Enrollment, waiting.id).learner)
+    db.session.commit()
+    _le, stranger = learner_account()
+    login(client, stranger)
+    assert "好消息" not in client.get("/").text
+    assert client.post(f"/my/classes/{waiting.id}/seen").status_code == 403
+    client = app.test_client()
+    login(client, family)
+    assert "好消息：王桂兰有名额了" in client.get("/my/classes").text
+    response = client.post(f"/my/classes/{waiting.id}/seen", data={"back": "my_classes"})
+    assert response.status_code == 303 and response.headers["Location"] == "/my/classes"
+    db.session.expire_all()
+    assert db.session.get(Enrollment, waiting.id).promotion_seen_at is not None

@@ -10,8 +10,10 @@ import sqlalchemy as sa
 from college.catalog import operations as catalog
 from college.enrollment.operations import (
     EnrollmentError,
+    acknowledge_promotion,
     can_act_for,
     enroll,
+    unseen_promotions,
     waitlist_position,
     withdraw,
 )
@@ -81,6 +83,54 @@ def test_withdraw_frees_the_seat_for_the_first_on_the_waitlist(admin):
     assert counts(section) == (1, 1, 0)
     withdraw(c, admin)                       # twice: nothing more happens
     assert counts(section) == (1, 1, 0)
+
+
+def learner_account(le, phone):
+    acc = f.account(phone, Role.LEARNER, le.name)
+    acc.learner_id = le.id
+    db.session.flush()
+    return acc
+
+
+def test_a_seat_from_the_waitlist_is_announced_to_the_learner_and_proxy_until_acknowledged(admin):
+    section = open_section(seats=1)
+    a, b, c = learner(1), learner(2), learner(3)
+    first = enroll(a, section, admin, today=TODAY)
+    second = enroll(b, section, admin, today=TODAY)
+    enroll(c, section, admin, today=TODAY)
+    own_a, own_b, own_c = (learner_account(le, f"1370000000{i}") for i, le in enumerate((a, b, c)))
+    family = proxy_for(b, phone="13600000009")
+    assert first.promoted_at is None                  # a seat had at once is no news
+    assert unseen_promotions(own_a) == [] and unseen_promotions(own_b) == []
+
+    withdraw(first, admin)                            # the seat goes to b, first in line
+    db.session.expire_all()
+    assert second.status.value == "enrolled" and second.promoted_at is not None
+    assert [e.id for e in unseen_promotions(own_b)] == [second.id]
+    assert [e.id for e in unseen_promotions(family)] == [second.id]
+    assert unseen_promotions(own_c) == [] and unseen_promotions(own_a) == []
+
+    with pytest.raises(EnrollmentError) as caught:    # c's account may not answer for b
+        acknowledge_promotion(second, own_c)
+    assert caught.value.code == "not_allowed"
+    acknowledge_promotion(second, family)             # the family member read it out: done for both
+    assert unseen_promotions(own_b) == [] and unseen_promotions(family) == []
+    seen = second.promotion_seen_at
+    acknowledge_promotion(second, own_b)              # twice: nothing changes
+    assert second.promotion_seen_at == seen
+
+
+def test_more_seats_announce_each_promoted_learner_and_a_learner_who_leaves_and_returns_is_no_news(admin):
+    section = open_section(seats=1)
+    rows = [enroll(learner(i), section, admin, today=TODAY) for i in range(4)]
+    catalog.update_section(section, {"seats": 3}, admin)
+    db.session.expire_all()
+    assert [r.promoted_at is not None for r in rows] == [False, True, True, False]
+    withdraw(rows[1], admin)                          # leaves: the last on the list is promoted
+    db.session.expire_all()
+    assert rows[3].promoted_at is not None and rows[3].status.value == "enrolled"
+    again = enroll(rows[1].learner, section, admin, today=TODAY)
+    assert again.status.value == "waitlisted" and again.promoted_at is None
 
 
 def test_a_withdrawn_learner_comes_back_at_the_end_of_the_line(admin):
