@@ -34,7 +34,9 @@ from college.timetable.sessions import (
     TIMEZONE,
     Session,
     UnmatchedChange,
+    absence_sessions,
     dated_sessions,
+    is_short_absence,
     meeting_days,
     usual_session,
 )
@@ -177,6 +179,39 @@ def cancel_session(section: Section, meeting: int, on_date: date, reason: str, a
     log_change(actor, "create", "session_change", change.id,
                f"{_summary(section, meeting, on_date)} cancelled", snapshot(change))
     return change
+
+
+def cancel_absence_sessions(absence: TeacherAbsence, reason: str, actor) -> list[SessionChange]:
+    """Cancel every session the absent teacher would teach on the dates of a short absence (those not
+    cancelled or moved yet), all in the caller's one transaction, each audited; then the absence no
+    longer changes the weekly timetable (`sessions.handled_by_session_changes`). Refuses a long or
+    open-ended absence: that one is for a repair of the timetable."""
+    if not is_short_absence(absence):
+        raise RecordError(None, _("Only an absence of at most seven days is handled session by session; "
+                                  "for a longer one, repair the timetable."))
+    text = _reason(reason)
+    term = _absence_term(absence)
+    version = published_version(term) if term is not None else None
+    if version is None:
+        raise RecordError(None, _("There is no published timetable on those dates."))
+    changes = []
+    for session in absence_sessions(absence, version, term):
+        if not session.changed:
+            section = db.session.get(Section, session.section_id)
+            changes.append(cancel_session(section, session.meeting, session.day, text, actor))
+    return changes
+
+
+def _absence_term(absence: TeacherAbsence) -> Term | None:
+    """The term whose dates hold the absence's first day (or, failing that, its last)."""
+    for day in (absence.first_day, absence.last_day):
+        if day is None:
+            continue
+        term = db.session.scalar(sa.select(Term).where(Term.first_day <= day, Term.last_day >= day)
+                                 .order_by(Term.first_day.desc()).limit(1))
+        if term is not None:
+            return term
+    return None
 
 
 # --- move ------------------------------------------------------------------------------------

@@ -11,12 +11,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from college.auth.access import roles_required, staff_required
+from college.auth.access import admin_required, roles_required, staff_required
 from college.auth.models import Role
 from college.calendar import operations as ops
 from college.calendar.forms import ButtonForm, CancelForm, MoveForm
 from college.catalog.models import DAYS, Section, SectionStatus, Term
 from college.extensions import db
+from college.people.models import TeacherAbsence
 from college.places.models import Area, AreaLevel, Room, Site
 from college.records import RecordError
 from college.timetable import grids
@@ -178,6 +179,30 @@ def _day(value: date) -> str:
     from college.i18n import format_day
 
     return format_day(value)
+
+
+@bp.route("/admin/calendar/absences/<int:absence_id>/cancel", methods=["POST"])
+@admin_required
+def cancel_absence(absence_id: int):
+    """Cancel the sessions of a short teacher absence on their dates (from the repair page), so the
+    weekly timetable need not be re-planned for it."""
+    absence = db.session.get(TeacherAbsence, absence_id)
+    if absence is None:
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    term_id = request.form.get("term", type=int)
+    try:
+        cancelled = ops.cancel_absence_sessions(absence, request.form.get("reason", ""), current_user)
+        db.session.commit()
+        flash(_("%(n)s sessions are cancelled; learners see the reason. The weekly timetable stays as it is.",
+                n=len(cancelled)), "success")
+    except RecordError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    if term_id is None:
+        return redirect(url_for(".changes"), 303)
+    return redirect(url_for("timetable.repair", term_id=term_id), 303)
 
 
 @bp.route("/admin/calendar/changes")

@@ -19,6 +19,7 @@ from college.catalog.models import DAYS, Course, Section, SectionStatus, Term
 from college.extensions import db
 from college.people.models import ChildrenGroup, Teacher, TeacherAbsence
 from college.places.models import Room, RoomClosure, Site, TravelOverride
+from college.timetable.sessions import handled_by_session_changes, is_short_absence
 
 PROBLEM_FORMAT = "senior-college-timetable/1"
 
@@ -117,8 +118,11 @@ def absent_slots(term: Term, as_of: date | None = None) -> dict[int, set[str]]:
     (`rest_of_term`) removes the teacher's slots on its weekdays for the whole timetable: its
     `days` when it names some, else every weekday that falls within the overlap (all seven once
     it lasts a week). Absences that ended before, or start after the term, change nothing. A
-    single missed session is better cancelled or moved on its date than re-planned for the term.
+    short absence whose sessions in the published timetable are all cancelled or moved on their
+    dates (`sessions.handled_by_session_changes`) changes nothing either.
     """
+    from college.timetable.operations import published_version  # operations builds on this module
+
     start, end = rest_of_term(term, as_of)
     lost: dict[int, set[str]] = {}
     if start > end:
@@ -127,7 +131,13 @@ def absent_slots(term: Term, as_of: date | None = None) -> dict[int, set[str]]:
         TeacherAbsence.first_day <= end,
         sa.or_(TeacherAbsence.last_day.is_(None), TeacherAbsence.last_day >= start)))
     periods = [p.code for p in term.periods]
+    published = False
     for absence in absences:
+        if is_short_absence(absence):
+            if published is False:
+                published = published_version(term)
+            if handled_by_session_changes(absence, published, term):
+                continue
         first, last = max(absence.first_day, start), min(absence.last_day or end, end)
         days = _weekdays(first, last)
         if absence.days:

@@ -23,6 +23,7 @@ from college.places.models import Room, RoomClosure
 from college.timetable.adapter import build_problem, rest_of_term, version_to_solution
 from college.timetable.editing import rule_text
 from college.timetable.operations import published_version
+from college.timetable.sessions import Session, absence_sessions, is_short_absence
 from scheduler.validate import validate
 
 
@@ -36,6 +37,8 @@ class RepairNeeds:
     closures: list[RoomClosure] = field(default_factory=list)
     violations: list[dict] = field(default_factory=list)    # rule, rule_text, message, section, meeting
     has_published: bool = False
+    # each short absence (by id): its sessions in the published timetable, to cancel on their dates
+    short_sessions: dict[int, list[Session]] = field(default_factory=dict)
 
     @property
     def meetings(self) -> list[tuple[str, int]]:
@@ -63,6 +66,8 @@ def repair_needs(term: Term, as_of: date | None = None) -> RepairNeeds:
     if published is None:
         return needs
     needs.has_published = True
+    needs.short_sessions = {a.id: absence_sessions(a, published, term) for a in needs.absences
+                            if is_short_absence(a)}
     problem = build_problem(term, as_of=as_of)
     solution = version_to_solution(published)
     solution = {**solution, "penalties": None, "objective": None}     # only the hard rules matter here

@@ -482,7 +482,8 @@ def repair(term_id: int):
     if version is not None:
         return redirect(url_for(".solve", version_id=version.id))
     return render_template("timetable/repair.html", term=term, form=form, needs=repair_needs(term),
-                           published=published_version(term), day_list=day_list), status
+                           published=published_version(term), day_list=day_list,
+                           button_form=ButtonForm()), status
 
 
 @bp.route("/terms/<int:term_id>/diff")

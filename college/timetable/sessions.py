@@ -234,3 +234,34 @@ def dated_sessions(version_or_assignments: TimetableVersion | Iterable[MeetingAs
             sessions.append(session)
     sessions.sort(key=lambda s: (s.start, s.section, s.meeting))
     return sessions
+
+
+# --- an absence of a few days ----------------------------------------------------------------
+
+SHORT_ABSENCE_DAYS = 7
+
+
+def is_short_absence(absence) -> bool:
+    """An absence with an end, of at most seven days: its few sessions are better cancelled or moved on
+    their dates than the weekly timetable re-planned for the whole term."""
+    return absence.last_day is not None and (absence.last_day - absence.first_day).days < SHORT_ABSENCE_DAYS
+
+
+def absence_sessions(absence, version: TimetableVersion | None, term: Term) -> list[Session]:
+    """The sessions of `version` (changes applied) the absent teacher would teach on the absence's
+    dates: on its weekdays when it names some. A cancelled or moved one has `changed` set."""
+    if version is None:
+        return []
+    last = absence.last_day or term.last_day
+    rows = [a for a in version.meetings if a.teacher_id == absence.teacher_id]
+    return [s for s in dated_sessions(rows, term)
+            if s.teacher_id == absence.teacher_id and absence.first_day <= s.original_day <= last
+            and (not absence.days or DAY_CODES[s.original_day.weekday()] in absence.days)]
+
+
+def handled_by_session_changes(absence, version: TimetableVersion | None, term: Term) -> bool:
+    """A short absence whose every session in the published timetable `version` is cancelled or moved
+    (or that touches none): it needs nothing of the weekly timetable. Without a published timetable
+    nothing is handled yet."""
+    return version is not None and is_short_absence(absence) \
+        and all(s.changed for s in absence_sessions(absence, version, term))

@@ -128,3 +128,71 @@ def test_absences_and_room_closures_have_record_pages_with_audit(app, client):
     page = client.get(f"/admin/timetable/terms/{term.id}/repair")
     assert page.status_code == 200 and "李老师" in page.text and "漏水" in page.text
     assert "停用的教室已不在课表中" in page.text and "C002 · 第 1 次课" in page.text   # what breaks, in words
+
+
+def test_a_short_absence_cancelled_session_by_session_leaves_the_weekly_timetable_alone(app):
+    from college.calendar.operations import cancel_absence_sessions
+    from college.models import SessionAction, SessionChange
+
+    term, _published = published_small_term()
+    admin = f.account()
+    cold = TeacherAbsence(teacher=_teacher("T02"), first_day=date(2027, 3, 9), last_day=date(2027, 3, 11),
+                          reason="感冒")
+    db.session.add(cold)
+    db.session.commit()
+    needs = repair_needs(term, as_of=START)
+    assert needs.meetings == [("C002", 0), ("C002", 1)]          # Tuesday and Thursday, for the whole term
+    assert [(s.section, s.meeting, s.day, s.changed) for s in needs.short_sessions[cold.id]] == [
+        ("C002", 0, date(2027, 3, 9), False), ("C002", 1, date(2027, 3, 11), False)]
+
+    cancelled = cancel_absence_sessions(cold, "李老师请假，本次停课", admin)
+    db.session.commit()
+    assert [(c.on_date, c.action) for c in cancelled] == [(date(2027, 3, 9), SessionAction.CANCELLED),
+                                                          (date(2027, 3, 11), SessionAction.CANCELLED)]
+    assert _available(build_problem(term, as_of=START), "T02") == ["tue:am1", "thu:am1", "sat:am1"]
+    needs = repair_needs(term, as_of=START)
+    assert needs.violations == [] and all(s.cancelled for s in needs.short_sessions[cold.id])
+    assert cancel_absence_sessions(cold, "李老师请假", admin) == []      # twice: nothing more
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SessionChange)) == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+        AuditEntry.entity == "session_change")) == 2
+
+
+def test_a_short_absence_half_handled_still_shapes_the_problem_and_a_long_one_is_for_a_repair(app):
+    from college.calendar.operations import cancel_absence_sessions, cancel_session
+    from tests.college.calendar.helpers import section
+
+    term, _published = published_small_term()
+    admin = f.account()
+    t01, t02 = _teacher("T01"), _teacher("T02")
+    cold = TeacherAbsence(teacher=t02, first_day=date(2027, 3, 9), last_day=date(2027, 3, 11))
+    long = TeacherAbsence(teacher=t01, first_day=date(2027, 3, 1), last_day=date(2027, 3, 20))
+    db.session.add_all([cold, long])
+    db.session.commit()
+    cancel_session(section("C002"), 0, date(2027, 3, 9), "李老师请假", admin)   # Thursday's still stands
+    db.session.commit()
+    assert _available(build_problem(term, as_of=START), "T02") == ["sat:am1"]
+    with pytest.raises(RecordError, match="最多七天"):
+        cancel_absence_sessions(long, "王老师请假", admin)
+    with pytest.raises(RecordError, match="学员会看到这个原因"):
+        cancel_absence_sessions(cold, "  ", admin)
+    assert repair_needs(term, as_of=START).short_sessions.keys() == {cold.id}
+
+
+def test_the_repair_page_offers_to_cancel_a_short_absences_sessions(app, client):
+    term, _published = published_small_term()
+    admin = f.account()
+    cold = TeacherAbsence(teacher=_teacher("T02"), first_day=date(2027, 3, 9), last_day=date(2027, 3, 9))
+    db.session.add(cold)
+    db.session.commit()
+    q.login(client, admin)
+    page = client.get(f"/admin/timetable/terms/{term.id}/repair").text
+    assert "最多七天" in page and "2027年3月9日" in page and "C002" in page and "按日期停课（共 1 次）" in page
+    assert "C002 · 第 1 次课" in page                                     # until then it breaks H3
+    done = client.post(f"/admin/calendar/absences/{cold.id}/cancel",
+                       data={"term": term.id, "reason": "李老师请假，本次停课"})
+    assert done.status_code == 303 and done.headers["Location"] == f"/admin/timetable/terms/{term.id}/repair"
+    page = client.get(f"/admin/timetable/terms/{term.id}/repair").text
+    assert "已停 1 次课，学员会看到原因" in page
+    assert "已按次处理" in page and "C002 · 第 1 次课" not in page
+    assert client.post(f"/admin/calendar/absences/{cold.id}/cancel", data={"term": term.id}).status_code == 303
