@@ -348,15 +348,18 @@ def _promote(section: Section, actor) -> Enrollment | None:
         _free_seat(section.id)          # that learner left the list meanwhile: next in line
 
 
-def unseen_promotions(account: Account | None) -> list[Enrollment]:
+def unseen_promotions(account: Account | None, *, today: date | None = None) -> list[Enrollment]:
     """The seats that came free from a waitlist for the learners this account acts for (its own learner,
-    a proxy's linked learners) and that nobody has acknowledged yet, oldest first."""
+    a proxy's linked learners) and that nobody has acknowledged yet, oldest first; none of a term that
+    has ended."""
     learners = [le.id for le in learners_for(account)]
     if not learners:
         return []
-    return list(db.session.scalars(sa.select(Enrollment).where(
-        Enrollment.learner_id.in_(learners), Enrollment.status == ENROLLED,
-        Enrollment.promoted_at.is_not(None), Enrollment.promotion_seen_at.is_(None))
+    return list(db.session.scalars(
+        sa.select(Enrollment).join(Section, Section.id == Enrollment.section_id).join(Term, Term.id == Section.term_id)
+        .where(Enrollment.learner_id.in_(learners), Enrollment.status == ENROLLED,
+               Enrollment.promoted_at.is_not(None), Enrollment.promotion_seen_at.is_(None),
+               Term.last_day >= (today or date.today()))
         .order_by(Enrollment.promoted_at, Enrollment.id)))
 
 

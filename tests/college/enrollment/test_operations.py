@@ -120,6 +120,17 @@ def test_a_seat_from_the_waitlist_is_announced_to_the_learner_and_proxy_until_ac
     assert second.promotion_seen_at == seen
 
 
+def test_a_seat_from_the_waitlist_of_a_term_that_has_ended_is_old_news(admin):
+    section = open_section(seats=1)
+    first = enroll(learner(1), section, admin, today=TODAY)
+    second = enroll(learner(2), section, admin, today=TODAY)
+    withdraw(first, admin)
+    own = learner_account(second.learner, "13700000009")
+    last_day = section.term.last_day
+    assert [e.id for e in unseen_promotions(own, today=last_day)] == [second.id]
+    assert unseen_promotions(own, today=date.fromordinal(last_day.toordinal() + 1)) == []
+
+
 def test_more_seats_announce_each_promoted_learner_and_a_learner_who_leaves_and_returns_is_no_news(admin):
     section = open_section(seats=1)
     rows = [enroll(learner(i), section, admin, today=TODAY) for i in range(4)]
