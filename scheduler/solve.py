@@ -27,6 +27,10 @@ from scheduler.solution import PENALTY_NAMES, Solution, Status, Unplaced
 
 SOLVERS = ("highs", "cbc")
 BIG_MODEL = 60_000   # variables; above this the whole MILP is not tried
+# variables; from this size up the local search before the MILP runs its whole share of the time
+# (restarted with new seeds): on medium instances (27,000-32,000) that gave 16 and 21-23 at 60 s
+# where stopping at the third stalled restart gave 17 and 36 (the MILP proves small models at once)
+SEARCH_PAYS = 10_000
 UNPLACED_REASON = ("no slot, room and teacher were left for it without breaking a hard rule "
                    "(its options clash with other meetings)")
 
@@ -334,7 +338,8 @@ def _solve(problem: Problem | dict, time_limit: float, gap: float | None, solver
     estimate = estimate_size(problem, cand, sections)
     big = solver == "highs" and estimate >= BIG_MODEL and first is not None
     if first is not None:
-        first = _polish(problem, cand, first, start, time_limit, say, progress)
+        first = _polish(problem, cand, first, start, time_limit, say, progress,
+                        until_deadline=estimate >= SEARCH_PAYS)
     bound = None
     relaxed_bound = None
     proven = False
@@ -379,7 +384,7 @@ def _solve(problem: Problem | dict, time_limit: float, gap: float | None, solver
         solver_name = ""
         # who teaches when, as a small MILP: a true bound, and a plan to place rooms around
         relaxed_bound, plan = relaxation(problem, cand, sections,
-                                         seconds=min(10.0, max(1.0, remaining / 5)),
+                                         seconds=min(10.0, max(1.0, remaining / 4)),
                                          threads=threads)
         say(f"{time.monotonic() - start:7.1f}s  relaxation bound "
             f"{'-' if relaxed_bound is None else f'{relaxed_bound:.6g}'}")
@@ -620,10 +625,11 @@ def _realise(model: Model, h, plan: dict, seconds: float):
 
 
 def _polish(problem: Problem, cand, first, start: float, time_limit: float,
-            say: Callable[[str], None], progress: _Progress):
+            say: Callable[[str], None], progress: _Progress, until_deadline: bool = False):
     """Ruin-and-recreate local search on the greedy timetable, for up to a third of the
-    time (a sixth in a repair; it stops by itself when moves, and restarts with other
-    seeds, stop paying): a better warm start for the MILP."""
+    time (a sixth in a repair): a better warm start for the MILP. A stalled search is
+    restarted with another seed until its time is up (`until_deadline`), or else until three
+    restarts in a row find nothing; a repair stops at the first stall."""
     from scheduler.heuristic import improve_locally
 
     placements, failed = first
@@ -651,9 +657,9 @@ def _polish(problem: Problem, cand, first, start: float, time_limit: float,
         seed += 1
         before, value = value, cost(placements)
         stalled = stalled + 1 if value >= before - 1e-9 else 0
-        # a search that stalled is restarted with another seed until three restarts in a
-        # row find nothing (a repair stops at the first stall: its time is the bound's)
-        if problem.reference or stalled >= 3 or time.monotonic() >= deadline:
+        # a repair stops at the first stall: its time is the bound's
+        if problem.reference or (stalled >= 3 and not until_deadline) \
+                or time.monotonic() >= deadline - 0.05:
             break
     say(f"{time.monotonic() - start:7.1f}s  local search: {value:g} ({seed} run(s))")
     return placements, failed

@@ -86,3 +86,26 @@ def test_the_ledger_follows_any_change_with_a_reference_and_meetings_left_out():
             ledger.replace(old, new)
             by_section.update(old)
             assert ledger.total == pytest.approx(recount(), abs=1e-9)
+
+
+def test_before_the_milp_the_search_of_a_medium_model_uses_its_whole_share_and_a_small_one_stops_at_stalls():
+    """On a model of SEARCH_PAYS variables or more the search is restarted until its third of the time
+    is up; the MILP proves a small model at once, so its search stops after three stalled restarts."""
+    from scheduler.solve import SEARCH_PAYS, _polish, _Progress, estimate_size
+
+    for scale, seed, whole in (("medium", 1, True), ("small", 2, False)):
+        problem = load_problem(generate(scale, seed))
+        cand = candidates(problem)
+        sections = [c for c in problem.sections if c not in cand.reasons]
+        assert (estimate_size(problem, cand, sections) >= SEARCH_PAYS) is whole
+        first = greedy(problem, cand, sections, seconds=5)
+        said = []
+        start = time.monotonic()
+        placements, _failed = _polish(problem, cand, first, start, 6.0, said.append,
+                                      _Progress(None, start, 0.0), until_deadline=whole)
+        spent = time.monotonic() - start
+        assert len(placements) == sum(s.meetings for s in problem.sections.values())
+        if whole:
+            assert spent >= 1.9, (scale, spent, said)       # a third of 6 s
+        else:
+            assert spent < 1.0, (scale, spent, said)
