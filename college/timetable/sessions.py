@@ -253,7 +253,7 @@ def absence_sessions(absence, version: TimetableVersion | None, term: Term) -> l
     if version is None:
         return []
     last = absence.last_day or term.last_day
-    rows = [a for a in version.meetings if a.teacher_id == absence.teacher_id]
+    rows = [a for a in version.meetings if (a.teacher_id or a.section.teacher_id) == absence.teacher_id]
     return [s for s in dated_sessions(rows, term)
             if s.teacher_id == absence.teacher_id and absence.first_day <= s.original_day <= last
             and (not absence.days or DAY_CODES[s.original_day.weekday()] in absence.days)]
