@@ -35,12 +35,12 @@ browser:
 
 # The whole suite on SQLite, then the data layer again on PostgreSQL.
 test: install services browser
-	$(BIN)/ruff check college scheduler tests bench wsgi.py
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	SILVER_TEST_DATABASE=postgresql SILVER_PG_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider tests/college
 
 lint: install
-	$(BIN)/ruff check college scheduler tests bench wsgi.py
+	$(BIN)/ruff check .
 
 bench: install
 	$(BIN)/python bench/solver_bench.py
