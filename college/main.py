@@ -6,6 +6,7 @@ from flask_login import current_user
 from college.auth.models import Role
 from college.calendar.forms import ButtonForm
 from college.enrollment.operations import unseen_promotions
+from college.enrollment.slips import next_sessions
 
 bp = Blueprint("main", __name__)
 
@@ -16,7 +17,8 @@ def home():
         return redirect(url_for("auth.login"))
     if current_user.has_role(Role.ADMIN, Role.COORDINATOR):
         return redirect(url_for("admin.dashboard"))
-    promotions = []
+    promotions, upcoming = [], []
     if current_user.role in (Role.LEARNER, Role.PROXY):
         promotions = unseen_promotions(current_user)
-    return render_template("home.html", promotions=promotions, ack_form=ButtonForm())
+        upcoming = next_sessions(current_user)
+    return render_template("home.html", promotions=promotions, ack_form=ButtonForm(), upcoming=upcoming)

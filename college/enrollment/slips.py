@@ -143,3 +143,15 @@ def my_classes(account, *, today: date | None = None) -> list[LearnerClasses]:
                 group.classes.append(MyClass(row, waitlist_position(row), class_details(row.section, today=today)))
         out.append(group)
     return out
+
+
+def next_sessions(account, *, today: date | None = None) -> list[tuple[Learner, Session]]:
+    """For each learner the account acts for, the next session still to come of a class they have a
+    seat in (cancelled ones skipped, moved ones at their new day): what the home page says first."""
+    out = []
+    for group in my_classes(account, today=today):
+        upcoming = [c.details.first_session for c in group.classes
+                    if c.position is None and c.details.first_session is not None]
+        if upcoming:
+            out.append((group.learner, min(upcoming, key=lambda s: (s.start, s.section))))
+    return out

@@ -306,3 +306,29 @@ def test_only_someone_who_acts_for_the_learner_may_say_got_it(app, client, term)
     assert response.status_code == 303 and response.headers["Location"] == "/my/classes"
     db.session.expire_all()
     assert db.session.get(Enrollment, waiting.id).promotion_seen_at is not None
+
+
+def test_the_home_page_says_when_and_where_the_next_class_is(app, client, term):
+    from datetime import date
+
+    from college.calendar.operations import cancel_session
+
+    le, acc = learner_account()
+    login(client, acc)
+    assert "还没有要上的课" in client.get("/").text
+    enroll(le, section_by_code("C001"), None, today=TODAY)
+    db.session.commit()
+    home = client.get("/").text
+    assert "您的下一次课" in home and "2027年3月1日" in home and "08:30–10:00" in home
+    assert "书法入门（C001）" in home and "王老师" in home and "书画室" in home
+
+    cancel_session(section_by_code("C001"), 0, date(2027, 3, 1), "王老师请假", f.account("13800000009"))
+    db.session.commit()
+    home = client.get("/").text
+    assert "2027年3月3日" in home and "2027年3月1日" not in home       # the cancelled one is skipped
+
+    family = proxy_for(db.session.get(type(le), le.id), phone="13600000008")
+    db.session.commit()
+    other = app.test_client()
+    login(other, family)
+    assert "张秀英的下一次课" in other.get("/").text
