@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from college.auth.models import Role
 from college.calendar.forms import ButtonForm
+from college.calendar.operations import next_teaching_session
 from college.enrollment.operations import unseen_promotions
 from college.enrollment.slips import next_sessions
 
@@ -17,8 +18,11 @@ def home():
         return redirect(url_for("auth.login"))
     if current_user.has_role(Role.ADMIN, Role.COORDINATOR):
         return redirect(url_for("admin.dashboard"))
-    promotions, upcoming = [], []
+    promotions, upcoming, teaching = [], [], None
     if current_user.role in (Role.LEARNER, Role.PROXY):
         promotions = unseen_promotions(current_user)
         upcoming = next_sessions(current_user)
-    return render_template("home.html", promotions=promotions, ack_form=ButtonForm(), upcoming=upcoming)
+    elif current_user.role == Role.TEACHER:
+        teaching = next_teaching_session(current_user.teacher_id)
+    return render_template("home.html", promotions=promotions, ack_form=ButtonForm(), upcoming=upcoming,
+                           teaching=teaching)

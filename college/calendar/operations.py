@@ -72,6 +72,19 @@ def placed_meetings(version: TimetableVersion) -> list[MeetingAssignment]:
         .order_by(MeetingAssignment.id)))
 
 
+def next_teaching_session(teacher_id: int | None, today: date | None = None) -> Session | None:
+    """The next session still to come that the teacher teaches in a published timetable (cancelled
+    ones skipped, moved ones at their new day), or None."""
+    if teacher_id is None:
+        return None
+    today = today or date.today()
+    upcoming = []
+    for version in published_versions(today):
+        meetings = [m for m in placed_meetings(version) if (m.teacher_id or m.section.teacher_id) == teacher_id]
+        upcoming += [s for s in dated_sessions(meetings, version.term) if not s.cancelled and s.day >= today]
+    return min(upcoming, key=lambda s: (s.start, s.section), default=None)
+
+
 def session_sites(account: Account) -> set[int] | None:
     """The sites whose sessions the account may change: None for every site (administrators)."""
     if account is not None and account.has_role(Role.ADMIN):

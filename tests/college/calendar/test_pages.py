@@ -353,3 +353,16 @@ def test_the_pages_work_in_english_too(app, client):
     q.login(client, wang)
     page = client.get("/my/timetable?lang=en&from=2027-03-01").get_data(as_text=True)
     assert "My timetable" in page and "Mon 1 Mar 2027 08:30–10:00" in page
+
+
+def test_a_teachers_home_page_says_where_they_teach_next(app, client):
+    published_small_term()
+    admin = q.account()
+    cancel_session(section("C001"), 0, date(2027, 3, 1), "社区选举", admin)
+    db.session.commit()
+    wang = _teacher_account()
+    q.login(client, wang)
+    home = client.get("/").get_data(as_text=True)
+    assert "您下一次上课" in home and "2027年3月3日 周三 08:30–10:00" in home   # Monday's is cancelled
+    assert "书法入门（C001）" in home and "书画室" in home
+    assert "您的课程和课表会显示在这里" not in home
