@@ -38,6 +38,7 @@ from college.timetable.sessions import (
     dated_sessions,
     is_short_absence,
     meeting_days,
+    taught_by,
     usual_session,
 )
 from college.timetable.sessions import unmatched_changes as _unmatched
@@ -80,7 +81,7 @@ def next_teaching_session(teacher_id: int | None, today: date | None = None) -> 
     today = today or date.today()
     upcoming = []
     for version in published_versions(today):
-        meetings = [m for m in placed_meetings(version) if (m.teacher_id or m.section.teacher_id) == teacher_id]
+        meetings = taught_by(placed_meetings(version), teacher_id)
         upcoming += [s for s in dated_sessions(meetings, version.term) if not s.cancelled and s.day >= today]
     return min(upcoming, key=lambda s: (s.start, s.section), default=None)
 
@@ -473,7 +474,7 @@ def feed_sessions(account: Account, today: date | None = None) -> list[Session]:
     for version in published_versions(today):
         rows = placed_meetings(version)
         if account.has_role(Role.TEACHER):
-            rows = [m for m in rows if (m.teacher_id or m.section.teacher_id) == account.teacher_id]
+            rows = taught_by(rows, account.teacher_id)
         sessions = dated_sessions(rows, version.term)
         if sites is not None and not account.has_role(Role.TEACHER):
             sessions = [s for s in sessions if s.site_id in sites]

@@ -24,7 +24,7 @@ from college.timetable import grids
 from college.timetable.exports import ical_feed
 from college.timetable.models import SessionChange
 from college.timetable.operations import published_version
-from college.timetable.sessions import Session, dated_sessions
+from college.timetable.sessions import Session, dated_sessions, taught_by
 
 bp = Blueprint("calendar", __name__)
 
@@ -255,7 +255,7 @@ def my_timetable():
         for version in ops.published_versions():
             term = version.term
             first, last = _window(term, _date_arg("from"))
-            meetings = [m for m in ops.placed_meetings(version) if (m.teacher_id or m.section.teacher_id) == teacher.id]
+            meetings = taught_by(ops.placed_meetings(version), teacher.id)
             sessions = [s for s in dated_sessions(meetings, term)
                         if first <= s.day <= last or (s.moved_from is not None and first <= s.moved_from <= last)]
             sections = sorted({m.section for m in meetings}, key=lambda s: s.code)

@@ -236,6 +236,11 @@ def dated_sessions(version_or_assignments: TimetableVersion | Iterable[MeetingAs
     return sessions
 
 
+def taught_by(assignments: Iterable[MeetingAssignment], teacher_id: int | None) -> list[MeetingAssignment]:
+    """The meetings the teacher teaches: the meeting's own teacher, else the section's fixed one."""
+    return [a for a in assignments if (a.teacher_id or a.section.teacher_id) == teacher_id]
+
+
 # --- an absence of a few days ----------------------------------------------------------------
 
 SHORT_ABSENCE_DAYS = 7
@@ -253,9 +258,8 @@ def absence_sessions(absence, version: TimetableVersion | None, term: Term) -> l
     if version is None:
         return []
     last = absence.last_day or term.last_day
-    rows = [a for a in version.meetings if (a.teacher_id or a.section.teacher_id) == absence.teacher_id]
-    return [s for s in dated_sessions(rows, term)
-            if s.teacher_id == absence.teacher_id and absence.first_day <= s.original_day <= last
+    return [s for s in dated_sessions(taught_by(version.meetings, absence.teacher_id), term)
+            if absence.first_day <= s.original_day <= last
             and (not absence.days or DAY_CODES[s.original_day.weekday()] in absence.days)]
 
 
