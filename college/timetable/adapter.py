@@ -127,17 +127,14 @@ def absent_slots(term: Term, as_of: date | None = None) -> dict[int, set[str]]:
     lost: dict[int, set[str]] = {}
     if start > end:
         return lost
-    absences = db.session.scalars(sa.select(TeacherAbsence).where(
+    absences = list(db.session.scalars(sa.select(TeacherAbsence).where(
         TeacherAbsence.first_day <= end,
-        sa.or_(TeacherAbsence.last_day.is_(None), TeacherAbsence.last_day >= start)))
+        sa.or_(TeacherAbsence.last_day.is_(None), TeacherAbsence.last_day >= start))))
     periods = [p.code for p in term.periods]
-    published = False
+    published = published_version(term) if any(is_short_absence(a) for a in absences) else None
     for absence in absences:
-        if is_short_absence(absence):
-            if published is False:
-                published = published_version(term)
-            if handled_by_session_changes(absence, published, term):
-                continue
+        if handled_by_session_changes(absence, published, term):
+            continue
         first, last = max(absence.first_day, start), min(absence.last_day or end, end)
         days = _weekdays(first, last)
         if absence.days:
