@@ -75,7 +75,7 @@ TABLE_LABELS = {
     "course": _l("courses"), "teacher": _l("teachers"), "subject": _l("subjects"),
     "teacher_subject": _l("teachers"), "section_site": _l("sections"), "children_group": _l("children groups"),
     "children_group_site": _l("children groups"), "learner": _l("learners"), "term": _l("terms"),
-    "account": _l("accounts"), "enrollment": _l("enrollments"),
+    "account": _l("accounts"), "enrollment": _l("enrollments"), "session_change": _l("session changes"),
 }
 
 

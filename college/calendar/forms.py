@@ -1,4 +1,5 @@
-"""Forms of the calendar pages: cancel or move one session; the button that makes a new calendar link."""
+"""Forms of the calendar pages: cancel, move or give one session to a substitute; the button that makes a new
+calendar link."""
 
 from __future__ import annotations
 
@@ -22,6 +23,16 @@ class MoveForm(FlaskForm):
     new_room = SelectField(_l("Room"), choices=[], id="new_room")
     reason = StringField(_l("Reason learners are told"), id="move-reason")
     submit = SubmitField(_l("Move this session"))
+
+
+class SubstituteForm(FlaskForm):
+    """Give one dated session to another teacher, at its usual time and room."""
+
+    # Any id is accepted here: the operation says why a teacher cannot take the session (the list may be
+    # older than the teacher's day).
+    teacher = SelectField(_l("Substitute teacher"), choices=[], id="substitute-teacher", validate_choice=False)
+    reason = StringField(_l("Reason learners are told"), id="substitute-reason")
+    submit = SubmitField(_l("Have this teacher take the session"))
 
 
 class ButtonForm(FlaskForm):

@@ -1,11 +1,12 @@
-"""Cancelling and moving single dated sessions of the published timetable, undoing that, and each
-account's secret calendar URL. Every change is checked here, audited, and flushed; callers commit."""
+"""Cancelling, moving and giving to a substitute teacher single dated sessions of the published
+timetable, undoing that, and each account's secret calendar URL. Every change is checked here,
+audited, and flushed; callers commit."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -19,9 +20,10 @@ from college.auth.models import Account, Role
 from college.catalog.models import DayKind, Period, Section, Term
 from college.extensions import db
 from college.i18n import format_day
-from college.people.models import TeacherAbsence
+from college.people.models import Teacher, TeacherAbsence
 from college.places.models import Room, Site
 from college.records import RecordError
+from college.timetable.adapter import pair_travel_minutes
 from college.timetable.models import (
     MeetingAssignment,
     SessionAction,
@@ -35,10 +37,12 @@ from college.timetable.sessions import (
     Session,
     UnmatchedChange,
     absence_sessions,
+    covered_meetings,
     dated_sessions,
+    handled,
     is_short_absence,
     meeting_days,
-    taught_by,
+    teacher_sessions,
     usual_session,
 )
 from college.timetable.sessions import unmatched_changes as _unmatched
@@ -81,8 +85,8 @@ def next_teaching_session(teacher_id: int | None, today: date | None = None) -> 
     today = today or date.today()
     upcoming = []
     for version in published_versions(today):
-        meetings = taught_by(placed_meetings(version), teacher_id)
-        upcoming += [s for s in dated_sessions(meetings, version.term) if not s.cancelled and s.day >= today]
+        upcoming += [s for s in teacher_sessions(placed_meetings(version), teacher_id, version.term)
+                     if not s.cancelled and s.teacher_id == teacher_id and s.day >= today]
     return min(upcoming, key=lambda s: (s.start, s.section), default=None)
 
 
@@ -147,6 +151,9 @@ def _not_changed_yet(section: Section, meeting: int, on_date: date) -> None:
         if change.action == SessionAction.CANCELLED:
             raise RecordError(None, _("This session is already cancelled (%(reason)s); undo that first.",
                                       reason=change.reason))
+        if change.action == SessionAction.SUBSTITUTED:
+            raise RecordError(None, _("%(teacher)s already teaches this session as a substitute (%(reason)s); "
+                                      "undo that first.", teacher=change.new_teacher.name, reason=change.reason))
         raise RecordError(None, _("This session is already moved to %(day)s (%(reason)s); undo that first.",
                                   day=format_day(change.new_date), reason=change.reason))
 
@@ -159,6 +166,8 @@ def describe(change: SessionChange) -> str:
     """What a change does, in words: "cancelled (reason)" or "moved to <day> <period> <room> (reason)"."""
     if change.action == SessionAction.CANCELLED:
         return _("cancelled (%(reason)s)", reason=change.reason)
+    if change.action == SessionAction.SUBSTITUTED:
+        return _("taught by %(teacher)s (%(reason)s)", teacher=change.new_teacher.name, reason=change.reason)
     where = " ".join(part for part in (format_day(change.new_date), change.new_period or "",
                                        change.new_room.name if change.new_room is not None else "") if part)
     return _("moved to %(where)s (%(reason)s)", where=where, reason=change.reason)
@@ -210,7 +219,7 @@ def cancel_absence_sessions(absence: TeacherAbsence, reason: str, actor) -> list
         raise RecordError(None, _("There is no published timetable on those dates."))
     changes = []
     for session in absence_sessions(absence, version, term):
-        if not session.changed:
+        if not session.changed and not handled(session, absence.teacher_id):
             section = db.session.get(Section, session.section_id)
             changes.append(cancel_session(section, session.meeting, session.day, text, actor))
     return changes
@@ -260,8 +269,9 @@ def clashes(version: TimetableVersion, session: Session, day: date, period: Peri
     moved_in = set(db.session.execute(sa.select(SessionChange.section_id, SessionChange.meeting)
                                       .where(SessionChange.new_room_id == room.id)).all())
     teacher_id = session.teacher_id
+    covering = covered_meetings(teacher_id)
     rows = [m for m in placed_meetings(version) if (
-        m.room_id == room.id or (m.section_id, m.meeting) in moved_in
+        m.room_id == room.id or (m.section_id, m.meeting) in moved_in or (m.section_id, m.meeting) in covering
         or (teacher_id is not None and (m.teacher_id or m.section.teacher_id) == teacher_id))]
     start = datetime.combine(day, period.start, TIMEZONE)
     end = datetime.combine(day, period.end, TIMEZONE)
@@ -282,7 +292,8 @@ def clashes(version: TimetableVersion, session: Session, day: date, period: Peri
 def place_check(version: TimetableVersion, section: Section, session: Session, day: date, period: Period,
                 room: Room) -> None:
     """A RecordError naming the first reason why the session cannot be held on `day` at `period` in `room`
-    (a holiday, the site or room closed, too few seats, the teacher away, the room or teacher busy);
+    (a holiday, the site or room closed, too few seats, the teacher away, the room or teacher busy, the
+    teacher unable to travel between it and their other classes of the day);
     a move checks its new place with it, an undo the usual place it puts the session back to."""
     term = section.term
     holiday = _holiday(term, day)
@@ -315,6 +326,11 @@ def place_check(version: TimetableVersion, section: Section, session: Session, d
             "%(teacher)s already teaches then: %(section)s %(course)s at %(site)s, %(time)s.",
             teacher=session.teacher, section=other.section, course=other.course, site=other.site,
             time=f"{other.start:%H:%M}–{other.end:%H:%M}"))
+    teacher = db.session.get(Teacher, session.teacher_id) if session.teacher_id is not None else None
+    if teacher is not None:
+        problem = travel_problem(placed_meetings(version), teacher, term, session, day, period, room.site)
+        if problem is not None:
+            raise RecordError("new_period", problem)
 
 
 def move_check(section: Section, meeting: int, on_date: date, new_date: date | None, new_period: str | None,
@@ -356,6 +372,119 @@ def move_session(section: Section, meeting: int, on_date: date, new_date: date |
     _save(change)
     log_change(actor, "create", "session_change", change.id,
                f"{_summary(section, meeting, on_date)} moved to {new_date.isoformat()} {period.code} {room.name}",
+               snapshot(change))
+    return change
+
+
+# --- a teacher's day: travel between sites --------------------------------------------------
+
+def _day_sessions(meetings: list[MeetingAssignment], teacher_id: int, term: Term, day: date,
+                  skip: tuple[int, int, date]) -> list[Session]:
+    """The sessions the teacher teaches on `day` (not cancelled, changes applied), but the one keyed `skip`."""
+    return [s for s in teacher_sessions(meetings, teacher_id, term)
+            if s.day == day and not s.cancelled and s.teacher_id == teacher_id
+            and (s.section_id, s.meeting, s.original_day) != skip]
+
+
+def travel_problem(meetings: list[MeetingAssignment], teacher: Teacher, term: Term, session: Session, day: date,
+                   period: Period, site: Site) -> str | None:
+    """Why `teacher` cannot teach `session` on `day` in `period` at `site` given the rest of their day, or
+    None: another class then, no time to travel between the sites of two classes of the day (any two,
+    not only next to each other, as in the timetable's rule H6), or more sites a day than they allow."""
+    skip = (session.section_id, session.meeting, session.original_day)
+    others = _day_sessions(meetings, teacher.id, term, day, skip)
+    start = datetime.combine(day, period.start, TIMEZONE)
+    end = datetime.combine(day, period.end, TIMEZONE)
+    sites = {o.site_id for o in others} | {site.id}
+    for other in others:
+        when = f"{other.start:%H:%M}–{other.end:%H:%M}"
+        if other.start < end and start < other.end:
+            return _("%(teacher)s already teaches then: %(section)s %(course)s at %(site)s, %(time)s.",
+                     teacher=teacher.name, section=other.section, course=other.course, site=other.site, time=when)
+        if other.site_id == site.id:
+            continue
+        there = db.session.get(Site, other.site_id)
+        before = other.end <= start
+        minutes = pair_travel_minutes(there, site) if before else pair_travel_minutes(site, there)
+        gap = int(((start - other.end) if before else (other.start - end)).total_seconds() // 60)
+        if minutes is None or minutes > gap:
+            first, second = (there, site) if before else (site, there)
+            if minutes is None:
+                return _("%(teacher)s also teaches at %(site)s that day (%(section)s, %(time)s), and no travel "
+                         "time is known from %(first)s to %(second)s.", teacher=teacher.name, site=there.name,
+                         section=other.section, time=when, first=first.name, second=second.name)
+            return _("%(teacher)s also teaches at %(site)s that day (%(section)s, %(time)s): the %(minutes)s "
+                     "minutes from %(first)s to %(second)s do not fit in the %(gap)s minutes between the classes.",
+                     teacher=teacher.name, site=there.name, section=other.section, time=when, minutes=minutes,
+                     first=first.name, second=second.name, gap=gap)
+    if teacher.max_sites_per_day is not None and len(sites) > teacher.max_sites_per_day:
+        return _("%(teacher)s would teach at %(n)s sites that day; they teach at most %(max)s a day.",
+                 teacher=teacher.name, n=len(sites), max=teacher.max_sites_per_day)
+    return None
+
+
+# --- a substitute teacher --------------------------------------------------------------------
+
+def cover_problem(meetings: list[MeetingAssignment], section: Section, row: MeetingAssignment, session: Session,
+                  teacher: Teacher) -> str | None:
+    """Why `teacher` cannot take `session` (its usual day, time and room) in place of its teacher, or None:
+    the rules the timetable keeps for a meeting's teacher (the subject, classes with children, their weekly
+    available times), their absences, and the rest of their day (`travel_problem`)."""
+    if teacher.id == session.teacher_id:
+        return _("%(teacher)s is this session's teacher already.", teacher=teacher.name)
+    subject = section.course.subject
+    if subject.id not in {s.id for s in teacher.subjects}:
+        return _("%(teacher)s does not teach %(subject)s.", teacher=teacher.name, subject=subject.name)
+    if section.children_group_id is not None and not teacher.intergenerational:
+        return _("%(teacher)s is not cleared for classes with children.", teacher=teacher.name)
+    if row.slot not in (teacher.available or []):
+        return _("%(teacher)s does not teach at this time of the week (see their available times).",
+                 teacher=teacher.name)
+    absence = _absence(teacher.id, session.day)
+    if absence is not None:
+        return _("%(teacher)s is away on %(day)s (%(reason)s).", teacher=teacher.name, day=format_day(session.day),
+                 reason=absence.reason or _("no reason given"))
+    period = next(p for p in section.term.periods if p.code == session.period)
+    return travel_problem(meetings, teacher, section.term, session, session.day, period,
+                          db.session.get(Site, session.site_id))
+
+
+def _coverable(section: Section, meeting: int, on_date: date, actor):
+    """(meetings, row, session) of a session that may get a substitute: published, at the actor's sites,
+    held on its usual day (a moved or cancelled one is refused by the one-change rule)."""
+    version, row, session = find_session(section, meeting, on_date)
+    _require_site(actor, session.site_id)
+    return placed_meetings(version), row, session
+
+
+def cover_candidates(section: Section, meeting: int, on_date: date, actor) -> list[Teacher]:
+    """The teachers who could take this session in place of its teacher, by name: qualified, free, not away,
+    and able to reach it from the rest of their day."""
+    meetings, row, session = _coverable(section, meeting, on_date, actor)
+    subject_id = section.course.subject_id
+    teachers = db.session.scalars(sa.select(Teacher).order_by(Teacher.name, Teacher.code))
+    return [t for t in teachers if subject_id in {s.id for s in t.subjects}
+            and cover_problem(meetings, section, row, session, t) is None]
+
+
+def substitute_session(section: Section, meeting: int, on_date: date, teacher: Teacher | None, reason: str,
+                       actor) -> SessionChange:
+    """Have `teacher` teach one dated session at its usual time and room instead of its teacher, with the
+    reason learners are told."""
+    text = _reason(reason)
+    _not_changed_yet(section, meeting, on_date)
+    meetings, row, session = _coverable(section, meeting, on_date, actor)
+    if teacher is None:
+        raise RecordError("teacher", _("Please choose the teacher who takes this session."))
+    problem = cover_problem(meetings, section, row, session, teacher)
+    if problem is not None:
+        raise RecordError("teacher", problem)
+    change = SessionChange(section_id=section.id, meeting=meeting, on_date=on_date,
+                           action=SessionAction.SUBSTITUTED, new_teacher_id=teacher.id, reason=text,
+                           created_by_id=getattr(actor, "id", None))
+    _save(change)
+    log_change(actor, "create", "session_change", change.id,
+               f"{_summary(section, meeting, on_date)} taught by {teacher.code} instead of {session.teacher}",
                snapshot(change))
     return change
 
@@ -471,15 +600,23 @@ def feed_sessions(account: Account, today: date | None = None) -> list[Session]:
     coordinator's sites', every session for an administrator; cancelled and moved ones included."""
     out: list[Session] = []
     sites = session_sites(account)
+    teacher_id = account.teacher_id if account.has_role(Role.TEACHER) else None
     for version in published_versions(today):
         rows = placed_meetings(version)
-        if account.has_role(Role.TEACHER):
-            rows = taught_by(rows, account.teacher_id)
-        sessions = dated_sessions(rows, version.term)
-        if sites is not None and not account.has_role(Role.TEACHER):
+        if teacher_id is not None:
+            sessions = [_as_seen_by(s, teacher_id) for s in teacher_sessions(rows, teacher_id, version.term)]
+        else:
+            sessions = dated_sessions(rows, version.term)
+        if sites is not None and teacher_id is None:
             sessions = [s for s in sessions if s.site_id in sites]
         out.extend(sessions)
     return out
+
+
+def _as_seen_by(session: Session, teacher_id: int) -> Session:
+    """A session of the teacher's own that a substitute takes is, in their own calendar, one they need not
+    go to: cancelled for them (its description says who teaches it)."""
+    return replace(session, cancelled=True) if session.covered_for_id == teacher_id else session
 
 
 def feed_tag(account: Account, locale: str, today: date | None = None) -> str:

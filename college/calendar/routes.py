@@ -14,17 +14,17 @@ from flask_login import current_user, login_required
 from college.auth.access import admin_required, roles_required, staff_required
 from college.auth.models import Role
 from college.calendar import operations as ops
-from college.calendar.forms import ButtonForm, CancelForm, MoveForm
+from college.calendar.forms import ButtonForm, CancelForm, MoveForm, SubstituteForm
 from college.catalog.models import DAYS, Section, SectionStatus, Term
 from college.extensions import db
-from college.people.models import TeacherAbsence
+from college.people.models import Teacher, TeacherAbsence
 from college.places.models import Area, AreaLevel, Room, Site
 from college.records import RecordError
 from college.timetable import grids
 from college.timetable.exports import ical_feed
 from college.timetable.models import SessionChange
 from college.timetable.operations import published_version
-from college.timetable.sessions import Session, dated_sessions, taught_by
+from college.timetable.sessions import Session, dated_sessions, taught_by, teacher_sessions
 
 bp = Blueprint("calendar", __name__)
 
@@ -124,10 +124,17 @@ def _move_choices(form: MoveForm, term: Term, row, sites: set[int] | None) -> Mo
     return form
 
 
+def _cover_choices(form: SubstituteForm, section: Section, meeting: int, on_date: date) -> SubstituteForm:
+    """The teachers who could take the session (see `operations.cover_candidates`)."""
+    form.teacher.choices = [("", _("Choose a teacher"))] + [
+        (str(t.id), f"{t.name} ({t.code})") for t in ops.cover_candidates(section, meeting, on_date, current_user)]
+    return form
+
+
 @bp.route("/admin/calendar/session", methods=["GET", "POST"])
 @staff_required
 def change():
-    """Cancel or move one session (section, meeting, original date in the query string)."""
+    """Cancel, move or give to a substitute one session (section, meeting, original date in the query string)."""
     section, meeting, on_date = _session_args()
     try:
         _version, row, session = ops.find_session(section, meeting, on_date)
@@ -143,6 +150,9 @@ def change():
     cancel_form = CancelForm(prefix="cancel")
     move_form = _move_choices(MoveForm(prefix="move"), section.term, row, allowed)
     done = ops.existing_change(section, meeting, on_date)
+    cover_form = SubstituteForm(prefix="cover")
+    if done is None:
+        _cover_choices(cover_form, section, meeting, on_date)
     back = url_for(".sessions", term=section.term_id, site=session.site_id, **{"from": on_date.isoformat()})
     if request.method == "POST":
         try:
@@ -159,9 +169,22 @@ def change():
                 db.session.commit()
                 flash(_("The session is moved to %(day)s.", day=_day(move_form.new_date.data)), "success")
                 return redirect(back)
+            if "cover-submit" in request.form and cover_form.validate_on_submit():
+                chosen = cover_form.teacher.data or ""
+                teacher = db.session.get(Teacher, int(chosen)) if chosen.isdigit() else None
+                ops.substitute_session(section, meeting, on_date, teacher, cover_form.reason.data, current_user)
+                db.session.commit()
+                flash(_("%(teacher)s takes the session of %(day)s; they and the learners see it.",
+                        teacher=teacher.name, day=_day(on_date)), "success")
+                return redirect(back)
         except RecordError as error:
             db.session.rollback()
-            form = cancel_form if "cancel-submit" in request.form else move_form
+            if "cancel-submit" in request.form:
+                form = cancel_form
+            elif "cover-submit" in request.form:
+                form = cover_form
+            else:
+                form = move_form
             target = {"on_date": None, "meeting": None}.get(error.field, error.field)
             field = getattr(form, target, None) if target else None
             if field is not None:
@@ -171,8 +194,8 @@ def change():
             section = db.session.get(Section, section.id)
             done = ops.existing_change(section, meeting, on_date)   # the change that came first, if any
     return render_template("calendar/change.html", section=section, meeting=meeting, on_date=on_date,
-                           session=session, done=done, cancel_form=cancel_form, move_form=move_form, back=back,
-                           undo_form=ButtonForm())
+                           session=session, done=done, cancel_form=cancel_form, move_form=move_form,
+                           cover_form=cover_form, back=back, undo_form=ButtonForm())
 
 
 def _day(value: date) -> str:
@@ -255,8 +278,9 @@ def my_timetable():
         for version in ops.published_versions():
             term = version.term
             first, last = _window(term, _date_arg("from"))
-            meetings = taught_by(ops.placed_meetings(version), teacher.id)
-            sessions = [s for s in dated_sessions(meetings, term)
+            placed = ops.placed_meetings(version)
+            meetings = taught_by(placed, teacher.id)
+            sessions = [s for s in teacher_sessions(placed, teacher.id, term)
                         if first <= s.day <= last or (s.moved_from is not None and first <= s.moved_from <= last)]
             sections = sorted({m.section for m in meetings}, key=lambda s: s.code)
             site_of = {m.section_id: m.room.site.name for m in meetings}
@@ -383,6 +407,7 @@ def feed(token: str):
     if request.if_none_match.contains_weak(tag):
         return Response(status=304, headers=headers)     # a calendar polling again: nothing changed
     body = ical_feed(ops.feed_sessions(account), f"{account.display_name} · {_('Silver College')}",
-                     cancelled_word=_("Session cancelled"), moved_word=_("Session moved"))
+                     cancelled_word=_("Session cancelled"), moved_word=_("Session moved"),
+                     covered_word=_("Substitute for"))
     return body, 200, {**headers, "Content-Type": "text/calendar; charset=utf-8"}
 

@@ -22,6 +22,7 @@ from college.records import RecordError
 from college.reports.exports import to_csv
 from college.timetable.models import MeetingAssignment
 from college.timetable.operations import published_version
+from college.timetable.sessions import covered_meetings
 
 bp = Blueprint("enrollment", __name__)
 
@@ -110,13 +111,16 @@ def roster_csv(section_id: int):
 
 
 def teaches(account, section: Section) -> bool:
-    """The teacher teaches this class in its term's published timetable."""
+    """The teacher teaches this class in its term's published timetable, or takes one of its sessions as a
+    substitute."""
     teacher_id = account.teacher_id
     if teacher_id is None:
         return False
     version = published_version(section.term)
     if version is None:
         return False
+    if any(section_id == section.id for section_id, _meeting in covered_meetings(teacher_id)):
+        return True
     return db.session.scalar(sa.select(MeetingAssignment.id).where(
         MeetingAssignment.version_id == version.id, MeetingAssignment.section_id == section.id,
         sa.func.coalesce(MeetingAssignment.teacher_id, section.teacher_id) == teacher_id).limit(1)) is not None

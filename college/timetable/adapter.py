@@ -52,6 +52,16 @@ def travel_minutes(a: Site, b: Site, settings: TravelSettings = TravelSettings()
     return settings.minimum_minutes + math.ceil(km * settings.detour / settings.speed_kmh * 60)
 
 
+def pair_travel_minutes(a: Site, b: Site, settings: TravelSettings = TravelSettings()) -> int | None:
+    """Minutes from a to b as `travel_minutes_table` gives them: the administrator's minutes for the pair
+    when set, else the map estimate; None when neither is known (unreachable)."""
+    if a.id == b.id:
+        return 0
+    override = db.session.scalar(sa.select(TravelOverride.minutes).where(
+        TravelOverride.site_a_id == min(a.id, b.id), TravelOverride.site_b_id == max(a.id, b.id)))
+    return override if override is not None else travel_minutes(a, b, settings)
+
+
 def travel_minutes_table(sites: list[Site], settings: TravelSettings = TravelSettings()) -> dict[str, dict[str, int]]:
     """`travel_minutes` of the shared format: the map estimate between every two sites, except where an
     administrator set the minutes for the pair (TravelOverride, both ways), which wins and also gives

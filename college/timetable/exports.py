@@ -36,9 +36,11 @@ def _typed(name: str, value) -> bytes:
 
 
 def ical_feed(sessions: Iterable[Session], name: str, *, cancelled_word: str = "Cancelled",
-              moved_word: str = "Moved", stamp: datetime | None = None) -> bytes:
+              moved_word: str = "Moved", covered_word: str = "Substitute for", stamp: datetime | None = None) -> bytes:
     """An iCalendar file with one event per session. A cancelled session is STATUS:CANCELLED with the
-    reason in its description; a moved one is at its new time and place with the reason. The words
+    reason in its description; a moved one is at its new time and place with the reason; one a substitute
+    takes names them, whom they stand in for, and the reason (the usual teacher's own feed also marks it
+    cancelled: they need not go). The words
     put before the summary are the caller's (translated) ones; every event's DTSTAMP is `stamp` (now).
 
     The text is what icalendar's Calendar and Event objects give (properties in their order, escaped and
@@ -72,6 +74,8 @@ def ical_feed(sessions: Iterable[Session], name: str, *, cancelled_word: str = "
             description = f"{s.teacher}\n{cancelled_word}: {s.reason}".strip()
         elif s.moved_from is not None:
             description = f"{s.teacher}\n{moved_word} ({s.moved_from.isoformat()}): {s.reason}".strip()
+        if s.covered_for:     # cancelled too in the usual teacher's own feed, who need not go
+            description = f"{s.teacher}\n{covered_word} ({s.covered_for}): {s.reason}".strip()
         # Event's property order: SUMMARY DTSTART DTEND DTSTAMP UID SEQUENCE DESCRIPTION LOCATION STATUS.
         lines += [b"BEGIN:VEVENT", once("SUMMARY", summary), once("DTSTART", s.start, _typed),
                   once("DTEND", s.end, _typed), stamped, _text("UID", session_uid(s))]

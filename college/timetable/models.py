@@ -122,19 +122,23 @@ class MeetingAssignment(db.Model):
 class SessionAction(enum.StrEnum):
     CANCELLED = "cancelled"
     MOVED = "moved"
+    SUBSTITUTED = "substituted"      # held as usual, taught by another teacher
 
 
 class SessionChange(db.Model):
-    """One dated session of a meeting cancelled or moved, with the reason learners are told.
+    """One dated session of a meeting cancelled, moved or taught by a substitute, with the reason
+    learners are told.
 
     Keyed by the section, the meeting number and the session's original date, so that it holds
-    for whichever version is published; a moved session names its new date, period and room."""
+    for whichever version is published; a moved session names its new date, period and room, a
+    substituted one the teacher who takes it (at its usual time and room)."""
 
     __tablename__ = "session_change"
     __table_args__ = (
         sa.UniqueConstraint("section_id", "meeting", "on_date"),
         sa.CheckConstraint("meeting >= 0", name="meeting_nonnegative"),
         sa.CheckConstraint("action != 'moved' OR new_date IS NOT NULL", name="moved_has_date"),
+        sa.CheckConstraint("action != 'substituted' OR new_teacher_id IS NOT NULL", name="substitute_named"),
         sa.CheckConstraint("length(reason) > 0", name="reason_given"),
     )
 
@@ -146,10 +150,12 @@ class SessionChange(db.Model):
     new_date: Mapped[date | None]
     new_period: Mapped[str | None] = mapped_column(sa.String(20))   # period code, None = same
     new_room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id", ondelete="RESTRICT"), index=True)
+    new_teacher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teacher.id", ondelete="RESTRICT"), index=True)
     reason: Mapped[str] = mapped_column(sa.String(200))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
 
     section: Mapped[Section] = relationship()  # noqa: F821
     new_room: Mapped[Room | None] = relationship()  # noqa: F821
+    new_teacher: Mapped[Teacher | None] = relationship()  # noqa: F821
     created_by: Mapped[Account | None] = relationship()  # noqa: F821

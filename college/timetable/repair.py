@@ -23,7 +23,7 @@ from college.places.models import Room, RoomClosure
 from college.timetable.adapter import build_problem, rest_of_term, version_to_solution
 from college.timetable.editing import rule_text
 from college.timetable.operations import published_version
-from college.timetable.sessions import Session, absence_sessions, is_short_absence
+from college.timetable.sessions import Session, absence_sessions, handled, is_short_absence
 from scheduler.validate import validate
 
 
@@ -37,8 +37,10 @@ class RepairNeeds:
     closures: list[RoomClosure] = field(default_factory=list)
     violations: list[dict] = field(default_factory=list)    # rule, rule_text, message, section, meeting
     has_published: bool = False
-    # each short absence (by id): its sessions in the published timetable, to cancel on their dates
+    # each short absence (by id): its sessions in the published timetable, to cancel, move or cover on
+    # their dates, and those of them that still need that
     short_sessions: dict[int, list[Session]] = field(default_factory=dict)
+    open_sessions: dict[int, list[Session]] = field(default_factory=dict)
 
     @property
     def meetings(self) -> list[tuple[str, int]]:
@@ -68,6 +70,9 @@ def repair_needs(term: Term, as_of: date | None = None) -> RepairNeeds:
     needs.has_published = True
     needs.short_sessions = {a.id: absence_sessions(a, published, term) for a in needs.absences
                             if is_short_absence(a)}
+    teacher_of = {a.id: a.teacher_id for a in needs.absences}
+    needs.open_sessions = {a: [s for s in found if not handled(s, teacher_of[a])]
+                           for a, found in needs.short_sessions.items()}
     problem = build_problem(term, as_of=as_of)
     solution = version_to_solution(published)
     solution = {**solution, "penalties": None, "objective": None}     # only the hard rules matter here

@@ -259,8 +259,9 @@ CALENDAR_KINDS = ("teacher", "room", "site")
 @admin_required
 def calendar(term_id: int, kind: str, code: str):
     """The published timetable's dated sessions of one teacher, room (by id) or site, as iCalendar."""
+    from college.people.models import Teacher
     from college.timetable.exports import ical_feed
-    from college.timetable.sessions import dated_sessions
+    from college.timetable.sessions import dated_sessions, teacher_sessions
 
     term = _term(term_id)
     if kind not in CALENDAR_KINDS:
@@ -270,14 +271,18 @@ def calendar(term_id: int, kind: str, code: str):
     if version is None:
         return _("This term has no published timetable yet."), 404, {"Content-Type": "text/plain; charset=utf-8"}
     if kind == "teacher":
-        chosen = [m for m in version.meetings if m.teacher is not None and m.teacher.code == code]
-    elif kind == "site":
-        chosen = [m for m in version.meetings if m.room is not None and m.room.site.code == code]
+        # their own meetings' sessions and those they take as a substitute
+        teacher = db.session.scalar(sa.select(Teacher).where(Teacher.code == code))
+        sessions = teacher_sessions(version.meetings, teacher.id, term) if teacher is not None else []
     else:
-        chosen = [m for m in version.meetings if m.room is not None and str(m.room_id) == code]
-    if not chosen:
+        if kind == "site":
+            chosen = [m for m in version.meetings if m.room is not None and m.room.site.code == code]
+        else:
+            chosen = [m for m in version.meetings if m.room is not None and str(m.room_id) == code]
+        sessions = dated_sessions(chosen, term) if chosen else []
+    if not sessions:
         abort(404)
-    body = ical_feed(dated_sessions(chosen, term), f"{term.name} {code}")
+    body = ical_feed(sessions, f"{term.name} {code}")
     return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
                        "Content-Disposition": f'attachment; filename="{kind}-{code}.ics"'}
 

@@ -1,5 +1,5 @@
 """Dated sessions: each placed meeting repeated weekly over the term, minus holidays and site closures,
-with single sessions cancelled or moved (SessionChange) applied."""
+with single sessions cancelled, moved or taught by a substitute (SessionChange) applied."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 @dataclass(frozen=True)
 class Session:
     """One dated class meeting. A moved session is at its new day, time and room (`moved_from` is its
-    original day); a cancelled one keeps its place and says so. `original_day` keys it for changes."""
+    original day); a cancelled one keeps its place and says so; one a substitute teaches names them as
+    its `teacher` and the usual teacher as `covered_for`. `original_day` keys it for changes."""
 
     section: str
     course: str
@@ -47,6 +48,8 @@ class Session:
     moved_from: date | None = None
     reason: str = ""
     change_id: int | None = None
+    covered_for: str = ""
+    covered_for_id: int | None = None
 
     @property
     def original_day(self) -> date:
@@ -82,9 +85,15 @@ def _session(assignment: MeetingAssignment, day: date, period, shared: dict | No
 
 
 def _changed(session: Session, change: SessionChange, periods: dict) -> Session:
-    """The session as the change leaves it: cancelled in place, or at its new date, period and room."""
+    """The session as the change leaves it: cancelled in place, taught by a substitute in place, or at its
+    new date, period and room."""
     if change.action == SessionAction.CANCELLED:
         return Session(**{**session.__dict__, "cancelled": True, "reason": change.reason, "change_id": change.id})
+    if change.action == SessionAction.SUBSTITUTED:
+        substitute = change.new_teacher
+        return Session(**{**session.__dict__, "teacher": substitute.name, "teacher_id": substitute.id,
+                          "covered_for": session.teacher, "covered_for_id": session.teacher_id,
+                          "reason": change.reason, "change_id": change.id})
     period = periods.get(change.new_period or session.period)
     room = change.new_room
     day = change.new_date
@@ -241,6 +250,25 @@ def taught_by(assignments: Iterable[MeetingAssignment], teacher_id: int | None) 
     return [a for a in assignments if (a.teacher_id or a.section.teacher_id) == teacher_id]
 
 
+def covered_meetings(teacher_id: int | None) -> set[tuple[int, int]]:
+    """(section id, meeting) of the meetings of which the teacher takes some session as a substitute."""
+    if teacher_id is None:
+        return set()
+    return set(db.session.execute(sa.select(SessionChange.section_id, SessionChange.meeting).where(
+        SessionChange.action == SessionAction.SUBSTITUTED, SessionChange.new_teacher_id == teacher_id)).all())
+
+
+def teacher_sessions(assignments: Iterable[MeetingAssignment], teacher_id: int | None, term: Term) -> list[Session]:
+    """The dated sessions (changes applied) that concern the teacher: those of their own meetings, including
+    the ones another teacher covers (`covered_for_id` is theirs, `teacher_id` the substitute's), and the
+    sessions of other meetings they take as a substitute."""
+    assignments = list(assignments)
+    covering = covered_meetings(teacher_id)
+    rows = [a for a in assignments if (a.teacher_id or a.section.teacher_id) == teacher_id
+            or (a.section_id, a.meeting) in covering]
+    return [s for s in dated_sessions(rows, term) if teacher_id in (s.teacher_id, s.covered_for_id)]
+
+
 # --- an absence of a few days ----------------------------------------------------------------
 
 SHORT_ABSENCE_DAYS = 7
@@ -254,18 +282,25 @@ def is_short_absence(absence) -> bool:
 
 def absence_sessions(absence, version: TimetableVersion | None, term: Term) -> list[Session]:
     """The sessions of `version` (changes applied) the absent teacher would teach on the absence's
-    dates: on its weekdays when it names some. A cancelled or moved one has `changed` set."""
+    dates: on its weekdays when it names some; also those they were to take as a substitute. Whether
+    the absence still needs one is `handled`."""
     if version is None:
         return []
     last = absence.last_day or term.last_day
-    return [s for s in dated_sessions(taught_by(version.meetings, absence.teacher_id), term)
+    return [s for s in teacher_sessions(version.meetings, absence.teacher_id, term)
             if absence.first_day <= s.original_day <= last
             and (not absence.days or DAY_CODES[s.original_day.weekday()] in absence.days)]
 
 
+def handled(session: Session, teacher_id: int | None) -> bool:
+    """Whether an absent teacher's session needs nothing more: it is cancelled, moved (a move is checked
+    against the teacher's absences) or taught by someone else."""
+    return session.cancelled or session.moved_from is not None or session.teacher_id != teacher_id
+
+
 def handled_by_session_changes(absence, version: TimetableVersion | None, term: Term) -> bool:
-    """A short absence whose every session in the published timetable `version` is cancelled or moved
-    (or that touches none): it needs nothing of the weekly timetable. Without a published timetable
-    nothing is handled yet."""
+    """A short absence whose every session in the published timetable `version` is cancelled, moved or
+    covered by a substitute (or that touches none): it needs nothing of the weekly timetable. Without a
+    published timetable nothing is handled yet."""
     return version is not None and is_short_absence(absence) \
-        and all(s.changed for s in absence_sessions(absence, version, term))
+        and all(handled(s, absence.teacher_id) for s in absence_sessions(absence, version, term))
