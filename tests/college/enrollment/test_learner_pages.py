@@ -332,3 +332,23 @@ def test_the_home_page_says_when_and_where_the_next_class_is(app, client, term):
     other = app.test_client()
     login(other, family)
     assert "张秀英的下一次课" in other.get("/").text
+
+
+def test_a_learner_is_told_when_a_substitute_takes_the_next_class(app, client, term):
+    from datetime import date
+
+    from college.calendar.operations import substitute_session
+    from college.models import Teacher
+
+    le, acc = learner_account()
+    enrollment = enroll(le, section_by_code("C001"), None, today=TODAY)
+    c001 = section_by_code("C001")
+    zhao = Teacher(code="T03", name="赵老师", subjects=[c001.course.subject], available=["mon:am1"])
+    db.session.add(zhao)
+    substitute_session(c001, 0, date(2027, 3, 1), zhao, "王老师生病", f.account("13800000009"))
+    db.session.commit()
+    login(client, acc)
+    home = client.get("/").text
+    assert "2027年3月1日" in home and "赵老师 代王老师上课：王老师生病" in home
+    slip = client.get(f"/my/classes/{enrollment.id}").text
+    assert "代课老师：赵老师" in slip

@@ -196,3 +196,32 @@ def test_the_repair_page_offers_to_cancel_a_short_absences_sessions(app, client)
     assert "已停 1 次课，学员会看到原因" in page
     assert "已按次处理" in page and "C002 · 第 1 次课" not in page
     assert client.post(f"/admin/calendar/absences/{cold.id}/cancel", data={"term": term.id}).status_code == 303
+
+
+def test_the_repair_page_counts_a_session_a_substitute_takes_as_handled(app, client):
+    """王老师 is away on Monday 1 and Wednesday 3 March: the page links each session to the calendar page that
+    finds a substitute; covered by 赵老师 on Monday, only Wednesday's is left to cancel; covered on both days,
+    the absence is handled and no longer breaks the published timetable."""
+    from college.calendar.operations import substitute_session
+    from tests.college.calendar.helpers import section
+
+    term, _published = published_small_term()
+    admin = f.account()
+    c001 = section("C001")
+    zhao = Teacher(code="T03", name="赵老师", subjects=[c001.course.subject], available=["mon:am1", "wed:am1"])
+    away = TeacherAbsence(teacher=_teacher("T01"), first_day=date(2027, 3, 1), last_day=date(2027, 3, 3))
+    db.session.add_all([zhao, away])
+    db.session.commit()
+    q.login(client, admin)
+    page = client.get(f"/admin/timetable/terms/{term.id}/repair").text
+    assert page.count("找人代课或调课") == 2 and "按日期停课（共 2 次）" in page
+    assert "C001 · 第 1 次课" in page                                     # until then it breaks H3
+    assert f"/admin/calendar/session?section={c001.id}&amp;meeting=0&amp;day=2027-03-01" in page
+    substitute_session(c001, 0, date(2027, 3, 1), zhao, "王老师请假", admin)
+    db.session.commit()
+    page = client.get(f"/admin/timetable/terms/{term.id}/repair").text
+    assert "（由赵老师代课）" in page and page.count("找人代课或调课") == 1 and "按日期停课（共 1 次）" in page
+    substitute_session(c001, 1, date(2027, 3, 3), zhao, "王老师请假", admin)
+    db.session.commit()
+    page = client.get(f"/admin/timetable/terms/{term.id}/repair").text
+    assert "已按次处理" in page and "C001 · 第 1 次课" not in page
