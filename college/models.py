@@ -13,7 +13,7 @@ from college.catalog.models import (
     Term,
     section_sites,
 )
-from college.enrollment.models import Enrollment, EnrollmentStatus
+from college.enrollment.models import Enrollment, EnrollmentStatus, LotteryDraw
 from college.people.models import (
     ChildrenGroup,
     Gender,
@@ -46,7 +46,7 @@ from college.timetable.models import (
 
 __all__ = [
     "Account", "Area", "AreaLevel", "AuditEntry", "CalendarDay", "ChildrenGroup", "Course", "DayKind", "Enrollment", "EnrollmentStatus", "Gender",
-    "JobState", "Learner", "MeetingAssignment", "Period", "ProxyLink", "ProxyRelation", "Role", "Room", "RoomClosure",
+    "JobState", "Learner", "LotteryDraw", "MeetingAssignment", "Period", "ProxyLink", "ProxyRelation", "Role", "Room", "RoomClosure",
     "Section", "SectionStatus", "SessionAction", "SessionChange", "Site", "SiteClosure", "SolverStatus", "Subject",
     "Teacher", "TeacherAbsence", "TeacherKind", "Term", "TimetableVersion", "TravelOverride", "children_group_sites", "coordinator_sites", "section_sites", "teacher_subjects",
 ]

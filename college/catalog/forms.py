@@ -165,6 +165,10 @@ class TermForm(FlaskForm):
     last_day = DateField(_l("Last teaching day"), validators=[InputRequired(_l("Please enter a date."))])
     enrollment_opens = DateField(_l("Enrollment opens"), validators=[Optional()])
     enrollment_closes = DateField(_l("Enrollment closes"), validators=[Optional()])
+    lottery_on = DateField(_l("Seats drawn by lot on"), validators=[Optional()],
+                           description=_l("Optional. Requests made until this day take no seat at once: the "
+                                          "seats are drawn by lot among them, so nobody has to be first. "
+                                          "Leave empty for first come, first served."))
     periods = TextAreaField(
         _l("Periods of the day"), render_kw={"rows": 5},
         description=_l("One period a line: code, start-end, penalty for elders (0 = good time). "
@@ -200,6 +204,7 @@ class TermForm(FlaskForm):
         return {
             "name": self.name.data, "first_day": self.first_day.data, "last_day": self.last_day.data,
             "enrollment_opens": self.enrollment_opens.data, "enrollment_closes": self.enrollment_closes.data,
+            "lottery_on": self.lottery_on.data,
             "periods": self.periods.parsed, "calendar_days": self.holidays.parsed + self.makeup_days.parsed,
         }
 

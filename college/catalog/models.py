@@ -30,6 +30,9 @@ class Term(db.Model):
     last_day: Mapped[date]
     enrollment_opens: Mapped[date | None]
     enrollment_closes: Mapped[date | None]
+    # Seats drawn by lot on this day among the requests made until then (no race); None: first come,
+    # first served from the day enrollment opens.
+    lottery_on: Mapped[date | None]
 
     periods: Mapped[list[Period]] = relationship(
         back_populates="term", order_by="Period.start", cascade="all, delete-orphan")

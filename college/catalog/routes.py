@@ -35,9 +35,22 @@ def _section_values(form) -> dict:
 
 
 def _window(term: Term) -> str:
-    if term.enrollment_opens is None and term.enrollment_closes is None:
-        return ""
-    return f"{format_day(term.enrollment_opens)} – {format_day(term.enrollment_closes)}"
+    window = ""
+    if term.enrollment_opens is not None or term.enrollment_closes is not None:
+        window = f"{format_day(term.enrollment_opens)} – {format_day(term.enrollment_closes)}"
+    if term.lottery_on is not None:
+        window = " · ".join(part for part in (window, str(_l("draw %(day)s", day=format_day(term.lottery_on))))
+                            if part)
+    return window
+
+
+def _term_links(term: Term, account) -> list:
+    """The seat draw of a term that draws its seats by lot."""
+    from flask import url_for
+
+    if term.lottery_on is None:
+        return []
+    return [(_l("Seat draw"), url_for("enrollment.draw", term_id=term.id))]
 
 
 def _section_links(section: Section, account) -> list:
@@ -65,6 +78,7 @@ register_pages(bp, RecordPages(
     search=[Term.name], order_by=[Term.first_day.desc()],
     form_values=lambda form: form.values(), fill_form=fill_term_form,
     options=lambda: [selectinload(Term.periods), selectinload(Term.calendar_days)],
+    links=_term_links,
 ))
 
 register_pages(bp, RecordPages(

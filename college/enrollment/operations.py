@@ -1,5 +1,9 @@
 """Enrolling in a section, the waitlist and withdrawing: plain functions, each one audited transaction.
 
+A term with a draw day (`Term.lottery_on`) takes requests until its draw has been run: they hold no seat
+(status requested), so nobody gains by being first; `lottery.run_draw` then gives the seats by lot. After
+the draw, and in a term without one, seats go first come, first served, as below.
+
 Seats are taken and given back only through one atomic UPDATE of the section's counter:
 
     UPDATE section SET enrolled = enrolled + 1 WHERE id = :id AND enrolled < seats
@@ -16,7 +20,7 @@ Operations flush and never commit: the request handler or CLI command does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -26,13 +30,14 @@ from sqlalchemy.exc import IntegrityError
 from college.audit.operations import log_change
 from college.auth.models import Account, Role
 from college.catalog.models import Section, SectionStatus, Term
-from college.enrollment.models import ACTIVE_STATUSES, Enrollment, EnrollmentStatus
+from college.enrollment.models import ACTIVE_STATUSES, Enrollment, EnrollmentStatus, LotteryDraw
 from college.extensions import db
 from college.people.models import Learner, ProxyLink
 from college.people.operations import age_on
 from college.records import RecordError
 
 ENROLLED, WAITLISTED, WITHDRAWN = EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED, EnrollmentStatus.WITHDRAWN
+REQUESTED = EnrollmentStatus.REQUESTED
 
 
 class EnrollmentError(RecordError):
@@ -138,7 +143,8 @@ def _check_same_course(learner: Learner, section: Section) -> None:
 
 
 def _check_clash(learner: Learner, section: Section) -> None:
-    """No two of the learner's enrolled classes in the same slot of the term's published timetable."""
+    """No two of the learner's enrolled (or requested, before a draw) classes in the same slot of the term's
+    published timetable."""
     from college.timetable.models import MeetingAssignment, TimetableVersion
 
     version_id = db.session.scalar(sa.select(TimetableVersion.id).where(
@@ -156,7 +162,8 @@ def _check_clash(learner: Learner, section: Section) -> None:
         .join(MeetingAssignment, MeetingAssignment.section_id == Section.id)
         .join(Enrollment, Enrollment.section_id == Section.id)
         .where(MeetingAssignment.version_id == version_id, MeetingAssignment.slot.in_(slots),
-               Enrollment.learner_id == learner.id, Enrollment.status == ENROLLED, Section.id != section.id)
+               Enrollment.learner_id == learner.id, Enrollment.status.in_((ENROLLED, REQUESTED)),
+               Section.id != section.id)
         .order_by(MeetingAssignment.slot).limit(1)).first()
     if clash is not None:
         from college.i18n import format_slot
@@ -174,6 +181,14 @@ def check_enrollment(learner: Learner, section: Section, *, today: date | None =
     _check_prerequisite(learner, section)
     _check_same_course(learner, section)
     _check_clash(learner, section)
+
+
+# --- the draw ---------------------------------------------------------------------------------
+
+def lottery_pending(term: Term) -> bool:
+    """The term draws its seats by lot and the draw has not been run: a request takes no seat yet."""
+    return term.lottery_on is not None and db.session.scalar(
+        sa.select(LotteryDraw.id).where(LotteryDraw.term_id == term.id)) is None
 
 
 # --- seats ------------------------------------------------------------------------------------
@@ -200,10 +215,11 @@ def _set_status(enrollment_id: int, old: EnrollmentStatus, new: EnrollmentStatus
     values = {"status": new, "updated_at": now}
     if requeue:
         values["created_at"] = now      # back on the list: at its end
-        values["promoted_at"] = values["promotion_seen_at"] = None
+        values["promoted_at"] = values["promotion_seen_at"] = values["draw_rank"] = None
     if promoted:
         values["promoted_at"] = now
         values["promotion_seen_at"] = None
+        values["draw_rank"] = None      # a seat from the waitlist, not from the draw (which sets it after)
     result = db.session.execute(
         sa.update(Enrollment).where(Enrollment.id == enrollment_id, Enrollment.status == old)
         .values(**values).execution_options(synchronize_session=False))
@@ -216,8 +232,9 @@ def _row(section_id: int, learner_id: int) -> Enrollment | None:
         .execution_options(populate_existing=True))
 
 
-def _insert_waitlisted(section: Section, learner: Learner, actor) -> bool:
-    """Insert the (section, learner) row as waitlisted; False when another request already made it.
+def _insert(section: Section, learner: Learner, actor, status: EnrollmentStatus) -> bool:
+    """Insert the (section, learner) row with `status` (waitlisted, or requested before a draw); False when
+    another request already made it.
 
     INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL alike) waits for a concurrent insert of the
     same pair and then does nothing, so the caller's transaction is never broken by the unique constraint."""
@@ -228,7 +245,7 @@ def _insert_waitlisted(section: Section, learner: Learner, actor) -> bool:
         from sqlalchemy.dialects.sqlite import insert
     now = datetime.utcnow()
     statement = insert(Enrollment.__table__).values(
-        section_id=section.id, learner_id=learner.id, status=WAITLISTED, created_at=now, updated_at=now,
+        section_id=section.id, learner_id=learner.id, status=status, created_at=now, updated_at=now,
         created_by_id=getattr(actor, "id", None)).on_conflict_do_nothing(index_elements=["section_id", "learner_id"])
     # RETURNING says whether a row was made (rowcount is not reliable for INSERT on every driver).
     return db.session.execute(statement.returning(Enrollment.__table__.c.id)).scalar() is not None
@@ -251,7 +268,8 @@ def _summary(enrollment: Enrollment, learner: Learner, section: Section) -> str:
 
 
 def enroll(learner: Learner, section: Section, actor, *, today: date | None = None) -> Enrollment:
-    """Give `learner` a seat in `section`, or a place on its waitlist when it is full.
+    """Give `learner` a seat in `section`, or a place on its waitlist when it is full; before the term's
+    draw, a request in the draw (status requested, no seat yet).
 
     Idempotent: an enrolled or waitlisted row for the pair is returned unchanged (a double click takes
     no second seat); a withdrawn row is taken up again (at the end of the waitlist if full). Refuses
@@ -269,9 +287,11 @@ def enroll(learner: Learner, section: Section, actor, *, today: date | None = No
     if existing is not None and existing.status in ACTIVE_STATUSES:
         return existing
     check_enrollment(learner, section, today=today)
+    pending = lottery_pending(section.term)
+    first_status = REQUESTED if pending else WAITLISTED
     if existing is None:
         try:
-            created = _insert_waitlisted(section, learner, actor)
+            created = _insert(section, learner, actor, first_status)
         except IntegrityError:
             # Another request made the row between our read and our insert (a database without
             # ON CONFLICT semantics for this): its row is the answer.
@@ -282,11 +302,11 @@ def enroll(learner: Learner, section: Section, actor, *, today: date | None = No
             return row
         action = "create"
     else:
-        if not _set_status(existing.id, WITHDRAWN, WAITLISTED, requeue=True):
+        if not _set_status(existing.id, WITHDRAWN, first_status, requeue=True):
             return _row(section.id, learner.id)    # someone else took it up at the same moment
         row = _row(section.id, learner.id)
         action = "update"
-    if _take_seat(section.id):
+    if not pending and _take_seat(section.id):
         _set_status(row.id, WAITLISTED, ENROLLED)
     db.session.expire(section, ["enrolled"])
     row = _row(section.id, learner.id)
@@ -301,7 +321,8 @@ def enroll(learner: Learner, section: Section, actor, *, today: date | None = No
 
 def withdraw(enrollment: Enrollment, actor) -> Enrollment:
     """Leave a section. An enrolled learner's seat goes to the first on the waitlist, in the same
-    transaction; a waitlisted learner just leaves the list. Withdrawing twice changes nothing."""
+    transaction; a waitlisted learner just leaves the list, and a request leaves the draw. Withdrawing
+    twice changes nothing."""
     learner, section = enrollment.learner, enrollment.section
     if actor is not None and not can_act_for(actor, learner):
         raise EnrollmentError("not_allowed", _l("You may not act for %(name)s.", name=learner.name))
@@ -389,6 +410,7 @@ class Roster:
     section: Section
     enrolled: list[RosterLine]
     waitlist: list[RosterLine]
+    requested: list[RosterLine] = field(default_factory=list)     # in the term's draw, by name
 
     @property
     def seats(self) -> int:
@@ -400,7 +422,8 @@ class Roster:
 
 
 def roster(section: Section, *, today: date | None = None) -> Roster:
-    """The class list: enrolled learners by name, then the waitlist in order."""
+    """The class list: enrolled learners by name, then the waitlist in order (and the requests waiting for
+    the term's draw, by name)."""
     from sqlalchemy.orm import joinedload
 
     today = today or date.today()
@@ -416,7 +439,8 @@ def roster(section: Section, *, today: date | None = None) -> Roster:
 
     enrolled = sorted((line(e) for e in rows if e.status == ENROLLED), key=lambda r: (r.learner.name, r.learner.id))
     waiting = [line(e, i) for i, e in enumerate((e for e in rows if e.status == WAITLISTED), start=1)]
-    return Roster(section, enrolled, waiting)
+    requested = sorted((line(e) for e in rows if e.status == REQUESTED), key=lambda r: (r.learner.name, r.learner.id))
+    return Roster(section, enrolled, waiting, requested)
 
 
 def find_learner_by_phone(phone: str) -> list[Learner]:

@@ -4,6 +4,8 @@ withdraw) for learners and their proxies. Rules live in operations.py."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,9 +14,9 @@ from flask_login import current_user, login_required
 from college.auth.access import admin_required, roles_required
 from college.auth.models import Role
 from college.calendar.forms import ButtonForm
-from college.catalog.models import Section
+from college.catalog.models import Section, Term
+from college.enrollment import lottery, slips
 from college.enrollment import operations as ops
-from college.enrollment import slips
 from college.enrollment.forms import ChooseLearnerForm, EnrollByPhoneForm
 from college.enrollment.models import Enrollment, EnrollmentStatus
 from college.extensions import db
@@ -100,9 +102,10 @@ def roster_csv(section_id: int):
     result = ops.roster(section)
     rows = [[_("Status"), _("Waitlist position"), _("Full name"), _("Phone"), _("Age"), _("Home community"),
              _("Emergency contact"), _("Emergency phone")]]
-    for line in result.enrolled + result.waitlist:
+    for line in result.enrolled + result.waitlist + result.requested:
         le = line.learner
-        rows.append([_("enrolled") if line.position is None else _("waitlisted"),
+        status = line.enrollment.status
+        rows.append([{"enrolled": _("enrolled"), "waitlisted": _("waitlisted")}.get(status, _("in the draw")),
                      "" if line.position is None else str(line.position), le.name, le.phone,
                      "" if line.age is None else str(line.age), line.community, le.emergency_name, le.emergency_phone])
     filename = f"roster-{section.term_id}-{section.code}.csv"
@@ -201,7 +204,8 @@ def confirm(section_id: int):
     # One learner refused: nothing to press but "choose another class"; a proxy may choose someone else.
     may_submit = bool(learners) and (refusal is None or len(learners) > 1)
     return render_template("enrollment/confirm.html", section=section, details=slips.class_details(section),
-                           learners=learners, form=form, refusal=refusal, may_submit=may_submit), status
+                           learners=learners, form=form, refusal=refusal, may_submit=may_submit,
+                           draw_day=section.term.lottery_on if ops.lottery_pending(section.term) else None), status
 
 
 @bp.route("/my/classes/<int:enrollment_id>")
@@ -212,6 +216,34 @@ def slip(enrollment_id: int):
     return render_template("enrollment/slip.html", enrollment=enrollment,
                            position=ops.waitlist_position(enrollment),
                            details=slips.class_details(enrollment.section))
+
+
+@bp.route("/admin/terms/<int:term_id>/draw", methods=["GET", "POST"])
+@admin_required
+def draw(term_id: int):
+    """The term's seat draw: before it, the requests against the free seats of each class and the button
+    that draws them (from the draw day on); after it, when, by whom, its seed and what each class got."""
+    term = db.session.get(Term, term_id)
+    if term is None:
+        abort(404)
+    form = ButtonForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            done = lottery.run_draw(term, current_user)
+            db.session.commit()
+            flash(_("The seats are drawn: %(seated)s learners got a seat, %(waiting)s are on waitlists in the "
+                    "order drawn.", seated=done.seated, waiting=done.waitlisted), "success")
+        except RecordError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        return redirect(url_for(".draw", term_id=term_id), 303)
+    done = lottery.draw_of(term)
+    return render_template("enrollment/draw.html", term=term, done=done, form=form,
+                           demand=lottery.demand(term) if done is None else [],
+                           results=lottery.results(term) if done is not None else [],
+                           may_draw=term.lottery_on is not None and date.today() >= term.lottery_on)
 
 
 @bp.route("/my/classes")

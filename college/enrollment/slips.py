@@ -151,7 +151,7 @@ def next_sessions(account, *, today: date | None = None) -> list[tuple[Learner, 
     out = []
     for group in my_classes(account, today=today):
         upcoming = [c.details.first_session for c in group.classes
-                    if c.position is None and c.details.first_session is not None]
+                    if c.enrollment.status == EnrollmentStatus.ENROLLED and c.details.first_session is not None]
         if upcoming:
             out.append((group.learner, min(upcoming, key=lambda s: (s.start, s.section))))
     return out

@@ -352,3 +352,49 @@ def test_a_learner_is_told_when_a_substitute_takes_the_next_class(app, client, t
     assert "2027年3月1日" in home and "赵老师 代王老师上课：王老师生病" in home
     slip = client.get(f"/my/classes/{enrollment.id}").text
     assert "代课老师：赵老师" in slip
+
+
+def test_a_class_drawn_by_lot_asks_for_a_seat_and_says_when_the_draw_is(app, client, term):
+    """Before the draw the learner asks (no seat yet: nobody gains by being first), the slip and "My courses"
+    say the draw day; the office draws on its page; the winner is told, the others see their place in line."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    term.lottery_on = date.today()
+    db.session.commit()
+    le, acc = learner_account()
+    login(client, acc)
+    c001 = section_by_code("C001")
+    page = client.get(f"/classes/{c001.id}/enroll").text
+    assert "抽签决定：早报晚报机会一样，不用抢" in page and "是，报名参加抽签" in page
+    slip = client.get(f"/my/classes/{slip_id(client.post(f'/classes/{c001.id}/enroll', data={}))}").text
+    assert "已登记抽签" in slip and "在所有报名的人中抽签分配名额" in slip
+    assert "状态：等待" in client.get("/my/classes").text
+    assert counts(c001)[0] == 0
+    for n in range(3):
+        enroll(learner(n + 10), c001, None, today=TODAY)
+    c001.seats = 2
+    db.session.commit()
+
+    admin = f.account("13800000009")
+    db.session.commit()
+    office = app.test_client()
+    login(office, admin)
+    draw_page = office.get(f"/admin/terms/{term.id}/draw").text
+    assert "名额抽签" in draw_page and "报名多于名额：抽签决定" in draw_page and "现在抽签" in draw_page
+    terms_page = office.get("/admin/terms/").text
+    assert f"/admin/terms/{term.id}/draw" in terms_page and "抽签 " in terms_page
+    done = office.post(f"/admin/terms/{term.id}/draw", follow_redirects=True).text
+    assert "抽签完成：2 位学员得到名额，2 位按抽签顺序候补。" in done and "随机种子" in done
+    assert office.post(f"/admin/terms/{term.id}/draw", follow_redirects=True).text.count("已经抽过签了") == 1
+
+    db.session.expire_all()
+    mine = db.session.scalars(select(Enrollment).where(Enrollment.learner_id == le.id)).one()
+    home = client.get("/").text
+    slip = client.get(f"/my/classes/{mine.id}").text
+    if mine.status == EnrollmentStatus.ENROLLED:
+        assert "好消息" in home and "抽签中抽中了" in home
+        assert f"抽签中签（签号 {mine.draw_rank}）" in slip
+    else:
+        assert "好消息" not in home and f"这次没有抽中（签号 {mine.draw_rank}）" in slip
