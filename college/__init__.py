@@ -72,6 +72,9 @@ def register_blueprints(app: Flask) -> None:
     from college.enrollment.routes import bp as enrollment_bp
 
     app.register_blueprint(enrollment_bp)
+    from college.attendance.routes import bp as attendance_bp
+
+    app.register_blueprint(attendance_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """Every model, imported in one place so that Alembic and create_app see the whole schema."""
 
+from college.attendance.models import Attendance, Presence
 from college.audit.models import AuditEntry
 from college.auth.models import Account, Role, coordinator_sites
 from college.catalog.models import (
@@ -45,8 +46,8 @@ from college.timetable.models import (
 )
 
 __all__ = [
-    "Account", "Area", "AreaLevel", "AuditEntry", "CalendarDay", "ChildrenGroup", "Course", "DayKind", "Enrollment", "EnrollmentStatus", "Gender",
-    "JobState", "Learner", "LotteryDraw", "MeetingAssignment", "Period", "ProxyLink", "ProxyRelation", "Role", "Room", "RoomClosure",
+    "Account", "Area", "Attendance", "AreaLevel", "AuditEntry", "CalendarDay", "ChildrenGroup", "Course", "DayKind", "Enrollment", "EnrollmentStatus", "Gender",
+    "JobState", "Learner", "LotteryDraw", "MeetingAssignment", "Period", "Presence", "ProxyLink", "ProxyRelation", "Role", "Room", "RoomClosure",
     "Section", "SectionStatus", "SessionAction", "SessionChange", "Site", "SiteClosure", "SolverStatus", "Subject",
     "Teacher", "TeacherAbsence", "TeacherKind", "Term", "TimetableVersion", "TravelOverride", "children_group_sites", "coordinator_sites", "section_sites", "teacher_subjects",
 ]

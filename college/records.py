@@ -76,6 +76,7 @@ TABLE_LABELS = {
     "teacher_subject": _l("teachers"), "section_site": _l("sections"), "children_group": _l("children groups"),
     "children_group_site": _l("children groups"), "learner": _l("learners"), "term": _l("terms"),
     "account": _l("accounts"), "enrollment": _l("enrollments"), "session_change": _l("session changes"),
+    "attendance": _l("attendance records"),
 }
 
 

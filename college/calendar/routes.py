@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from college.attendance.operations import taken_sessions
 from college.auth.access import admin_required, roles_required, staff_required
 from college.auth.models import Role
 from college.calendar import operations as ops
@@ -93,7 +94,8 @@ def sessions():
                 if (s.site_id in shown_sites or (s.moved_from and _original_site(s, meetings) in shown_sites))
                 and (first <= s.day <= last or (s.moved_from is not None and first <= s.moved_from <= last))]
     return render_template("calendar/sessions.html", term=term, version=version, sites=sites, site_id=site_id,
-                           sessions=rows, first=first, last=last,
+                           sessions=rows, first=first, last=last, today=date.today(),
+                           taken=taken_sessions({s.section_id for s in rows}),
                            earlier=first - timedelta(days=7 * weeks), later=last + timedelta(days=1))
 
 
@@ -286,9 +288,10 @@ def my_timetable():
             site_of = {m.section_id: m.room.site.name for m in meetings}
             terms.append({"term": term, "version": version, "week": grids.week_grid(version, "teacher", teacher.id),
                           "sessions": sessions, "first": first, "last": last,
+                          "taken": taken_sessions({s.section_id for s in sessions}),
                           "sections": [(s, sorted({m.room.site.name for m in meetings if m.section_id == s.id}))
                                        for s in sections], "site_of": site_of})
-    return render_template("calendar/my_timetable.html", teacher=teacher, terms=terms)
+    return render_template("calendar/my_timetable.html", teacher=teacher, terms=terms, today=date.today())
 
 
 # --- the learners' page: classes near home ---------------------------------------------------

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from college.attendance.operations import tallies
 from college.auth.access import admin_required, roles_required
 from college.auth.models import Role
 from college.calendar.forms import ButtonForm
@@ -71,7 +72,7 @@ def roster(section_id: int):
     elif request.method == "POST":
         status = 422
     return render_template("enrollment/roster.html", section=section, roster=ops.roster(section), form=form,
-                           button=ButtonForm()), status
+                           button=ButtonForm(), tally=tallies(section)), status
 
 
 @bp.route("/admin/enrollments/<int:enrollment_id>/withdraw", methods=["POST"])
@@ -97,17 +98,21 @@ def withdraw(enrollment_id: int):
 @bp.route("/admin/sections/<int:section_id>/enrollments.csv")
 @admin_required
 def roster_csv(section_id: int):
-    """The roster for a spreadsheet: UTF-8 with BOM, enrolled first, then the waitlist."""
+    """The roster for a spreadsheet: UTF-8 with BOM, enrolled first, then the waitlist and the requests in
+    the draw; with each learner's sessions attended out of those marked."""
     section = _section(section_id)
     result = ops.roster(section)
     rows = [[_("Status"), _("Waitlist position"), _("Full name"), _("Phone"), _("Age"), _("Home community"),
-             _("Emergency contact"), _("Emergency phone")]]
+             _("Emergency contact"), _("Emergency phone"), _("Sessions attended"), _("Sessions marked")]]
+    tally = tallies(section)
     for line in result.enrolled + result.waitlist + result.requested:
         le = line.learner
         status = line.enrollment.status
+        attended = tally.get(le.id)
         rows.append([{"enrolled": _("enrolled"), "waitlisted": _("waitlisted")}.get(status, _("in the draw")),
                      "" if line.position is None else str(line.position), le.name, le.phone,
-                     "" if line.age is None else str(line.age), line.community, le.emergency_name, le.emergency_phone])
+                     "" if line.age is None else str(line.age), line.community, le.emergency_name, le.emergency_phone,
+                     str(attended.present) if attended else "", str(attended.marked) if attended else ""])
     filename = f"roster-{section.term_id}-{section.code}.csv"
     return Response(to_csv(rows), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -136,7 +141,8 @@ def teacher_roster(section_id: int):
     section = _section(section_id)
     if not teaches(current_user, section):
         abort(403)
-    return render_template("enrollment/teacher_roster.html", section=section, roster=ops.roster(section))
+    return render_template("enrollment/teacher_roster.html", section=section, roster=ops.roster(section),
+                           tally=tallies(section))
 
 
 # --- learners and their proxies: confirm, the slip, my classes, withdraw ----------------------

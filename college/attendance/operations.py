@@ -1,0 +1,139 @@
+"""Taking attendance of one dated session, and reading it back per learner: plain functions, checked here,
+audited, flushed; callers commit.
+
+Who may take it: the teacher who teaches the session (a substitute for it, not the usual teacher then), a
+coordinator of its site, an administrator. When: once the session has begun (its day, at its new place and
+day if it was moved), never for a cancelled one. Whom: the learners enrolled in the class, and any learner
+already marked for that session (who may have left the class since)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from college.attendance.models import Attendance, Presence
+from college.audit.operations import log_change
+from college.auth.models import Account, Role
+from college.catalog.models import Section
+from college.enrollment.models import Enrollment, EnrollmentStatus
+from college.extensions import db
+from college.i18n import format_day
+from college.people.models import Learner
+from college.records import RecordError
+from college.timetable.sessions import Session, dated_sessions
+
+
+def session_of(section: Section, meeting: int, on_date: date) -> Session:
+    """The dated session of the published timetable (changes applied) whose original date is `on_date`."""
+    from college.calendar.operations import find_session
+
+    _version, row, _plain = find_session(section, meeting, on_date)
+    return next(s for s in dated_sessions([row], section.term) if s.original_day == on_date)
+
+
+def may_take(account: Account | None, session: Session) -> bool:
+    """The session's teacher (its substitute, if it has one), a coordinator of its site, an administrator."""
+    if account is None or not getattr(account, "is_authenticated", True) or not account.active:
+        return False
+    if account.has_role(Role.ADMIN):
+        return True
+    if account.has_role(Role.COORDINATOR) and session.site_id in {site.id for site in account.sites}:
+        return True
+    return account.has_role(Role.TEACHER) and account.teacher_id is not None \
+        and account.teacher_id == session.teacher_id
+
+
+def _check_when(session: Session, today: date) -> None:
+    if session.cancelled:
+        raise RecordError(None, _("This session was cancelled (%(reason)s): there is no attendance to take.",
+                                  reason=session.reason))
+    if session.day > today:
+        raise RecordError(None, _("This session is on %(day)s: attendance is taken on the day or after.",
+                                  day=format_day(session.day)))
+
+
+@dataclass
+class Line:
+    learner: Learner
+    presence: Presence | None          # None: not marked yet
+    enrolled: bool                     # False: marked before, has left the class since
+
+
+def sheet(section: Section, meeting: int, on_date: date) -> list[Line]:
+    """The learners of the session's attendance sheet by name: those enrolled, and those marked already."""
+    marks = {a.learner_id: a.presence for a in db.session.scalars(sa.select(Attendance).where(
+        Attendance.section_id == section.id, Attendance.meeting == meeting, Attendance.on_date == on_date))}
+    enrolled = {e.learner_id: e.learner for e in db.session.scalars(sa.select(Enrollment).where(
+        Enrollment.section_id == section.id, Enrollment.status == EnrollmentStatus.ENROLLED))}
+    learners = dict(enrolled)
+    for learner_id in marks.keys() - enrolled.keys():
+        learners[learner_id] = db.session.get(Learner, learner_id)
+    lines = [Line(le, marks.get(le.id), le.id in enrolled) for le in learners.values()]
+    return sorted(lines, key=lambda line: (line.learner.name, line.learner.id))
+
+
+def record(section: Section, meeting: int, on_date: date, marks: dict[int, Presence], actor, *,
+           today: date | None = None) -> int:
+    """Save the marks (learner id -> presence) of one session, replacing earlier ones of those learners;
+    returns how many changed. Refuses, naming why, a session not to be taken (see the module docstring),
+    an actor who may not, and a learner not on the sheet."""
+    session = session_of(section, meeting, on_date)
+    if not may_take(actor, session):
+        raise RecordError(None, _("Only the session's teacher, its site's coordinator or the college office "
+                                  "may take its attendance."))
+    _check_when(session, today or date.today())
+    on_sheet = {line.learner.id for line in sheet(section, meeting, on_date)}
+    stray = sorted(set(marks) - on_sheet)
+    if stray:
+        names = ", ".join(db.session.get(Learner, i).name if db.session.get(Learner, i) else str(i) for i in stray)
+        raise RecordError(None, _("Not in this class: %(names)s.", names=names))
+    existing = {a.learner_id: a for a in db.session.scalars(sa.select(Attendance).where(
+        Attendance.section_id == section.id, Attendance.meeting == meeting, Attendance.on_date == on_date))}
+    changed, now = 0, datetime.utcnow()
+    for learner_id, presence in marks.items():
+        row = existing.get(learner_id)
+        if row is None:
+            db.session.add(Attendance(section_id=section.id, meeting=meeting, on_date=on_date, learner_id=learner_id,
+                                      presence=presence, recorded_by_id=getattr(actor, "id", None), recorded_at=now))
+        elif row.presence != presence:
+            row.presence, row.recorded_by_id, row.recorded_at = presence, getattr(actor, "id", None), now
+        else:
+            continue
+        changed += 1
+    db.session.flush()
+    counts = {p.value: sum(1 for v in marks.values() if v == p) for p in Presence}
+    log_change(actor, "update", "attendance", section.id,
+               f"{section.code} #{meeting + 1} {on_date.isoformat()}: attendance", {**counts, "changed": changed})
+    return changed
+
+
+@dataclass
+class Tally:
+    present: int = 0
+    marked: int = 0          # sessions with a mark (present, absent or on leave)
+
+
+def tallies(section: Section) -> dict[int, Tally]:
+    """Learner id -> sessions present out of sessions marked, for the class lists."""
+    out: dict[int, Tally] = {}
+    rows = db.session.execute(sa.select(Attendance.learner_id, Attendance.presence, sa.func.count())
+                              .where(Attendance.section_id == section.id)
+                              .group_by(Attendance.learner_id, Attendance.presence))
+    for learner_id, presence, n in rows:
+        tally = out.setdefault(learner_id, Tally())
+        tally.marked += n
+        if presence == Presence.PRESENT:
+            tally.present += n
+    return out
+
+
+def taken_sessions(section_ids) -> set[tuple[int, int, date]]:
+    """(section id, meeting, original date) of the sessions of these sections with attendance taken."""
+    ids = sorted(set(section_ids))
+    if not ids:
+        return set()
+    return set(db.session.execute(sa.select(Attendance.section_id, Attendance.meeting, Attendance.on_date)
+                                  .where(Attendance.section_id.in_(ids)).distinct()).all())
