@@ -42,6 +42,7 @@ from college.timetable.sessions import (
     handled,
     is_short_absence,
     meeting_days,
+    taught_by,
     teacher_sessions,
     usual_session,
 )
@@ -88,6 +89,14 @@ def next_teaching_session(teacher_id: int | None, today: date | None = None) -> 
         upcoming += [s for s in teacher_sessions(placed_meetings(version), teacher_id, version.term)
                      if not s.cancelled and s.teacher_id == teacher_id and s.day >= today]
     return min(upcoming, key=lambda s: (s.start, s.section), default=None)
+
+
+def meetings_outside_availability(teacher) -> list[MeetingAssignment]:
+    """The teacher's meetings in the published timetables of running terms whose weekly slot they no longer
+    have among their available times (they changed them since): the office's repair page shows the same."""
+    available = set(teacher.available or [])
+    return [m for version in published_versions() for m in taught_by(placed_meetings(version), teacher.id)
+            if m.slot not in available]
 
 
 def session_sites(account: Account) -> set[int] | None:

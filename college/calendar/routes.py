@@ -294,6 +294,37 @@ def my_timetable():
     return render_template("calendar/my_timetable.html", teacher=teacher, terms=terms, today=date.today())
 
 
+@bp.route("/my/availability", methods=["GET", "POST"])
+@roles_required(Role.TEACHER)
+def my_availability():
+    """A teacher keeps their own weekly times, preferred times and limits; the office's next timetable (or
+    repair) uses them. Classes of the published timetable now outside those times are listed."""
+    from college.people import operations as people_ops
+    from college.people.forms import MyAvailabilityForm
+
+    teacher = current_user.teacher
+    if teacher is None:
+        return render_template("calendar/my_availability.html", teacher=None, form=None, outside=[])
+    form, status = MyAvailabilityForm(obj=teacher), 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                people_ops.update_teacher(teacher, form.values(), current_user)
+                db.session.commit()
+                flash(_("Your times are saved. The college office uses them for the next timetable."), "success")
+                return redirect(url_for(".my_availability"), 303)
+            except RecordError as error:
+                db.session.rollback()
+                field = getattr(form, error.field or "", None)
+                if field is not None:
+                    field.errors = [*field.errors, error.message]
+                else:
+                    flash(str(error.message), "error")
+        status = 422
+    return render_template("calendar/my_availability.html", teacher=teacher, form=form,
+                           outside=ops.meetings_outside_availability(teacher)), status
+
+
 # --- the learners' page: classes near home ---------------------------------------------------
 
 def _subtree(area: Area) -> set[int]:

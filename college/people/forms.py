@@ -155,6 +155,31 @@ class TeacherForm(FlaskForm):
         self.preferred.set_columns(columns)
 
 
+class MyAvailabilityForm(FlaskForm):
+    """A teacher's own weekly times and limits (the rest of their record is the office's)."""
+
+    available = SlotGridField(_l("When I can teach"))
+    preferred = SlotGridField(_l("When I prefer to teach (only among those)"))
+    max_meetings = IntegerField(_l("Most classes a week"), validators=[
+        Optional(), NumberRange(min=0, max=70, message=_l("Enter a whole number from 0 to 70."))],
+        description=_l("Leave empty for no limit."))
+    max_sites_per_day = IntegerField(_l("Most sites in one day"), validators=[
+        Optional(), NumberRange(min=1, max=20, message=_l("Enter a whole number from 1 to 20."))],
+        description=_l("Leave empty for no limit."))
+    submit = SubmitField(_l("Save my times"))
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        used = list(getattr(obj, "available", None) or []) + list(getattr(obj, "preferred", None) or [])
+        columns = period_columns(used)
+        self.available.set_columns(columns)
+        self.preferred.set_columns(columns)
+
+    def values(self) -> dict:
+        return {"available": self.available.data or [], "preferred": self.preferred.data or [],
+                "max_meetings": self.max_meetings.data, "max_sites_per_day": self.max_sites_per_day.data}
+
+
 class ChildrenGroupForm(FlaskForm):
     code = StringField(_l("Group code"), validators=[
         DataRequired(_l("Please enter a code, like G01.")), Length(max=20, message=_l("At most %(max)d characters."))])
