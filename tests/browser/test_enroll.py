@@ -223,3 +223,40 @@ def test_a_seat_from_the_waitlist_greets_the_learner_on_a_320px_phone_until_got_
     assert "状态：已报上（候补转正式）" in page.inner_text("main")
     assert page.locator("section.promotion").count() == 0
     _only_local(page)
+
+
+def test_a_class_drawn_by_lot_is_asked_for_from_a_320px_phone(live_server, new_page):
+    """The term draws its seats by lot: the confirmation page says when and that being first does not matter,
+    its one primary button asks for a seat, the slip says the request is in the draw, 我的课程 says when;
+    each page meets the numbers, and no seat is taken before the draw."""
+    from datetime import date, timedelta
+
+    from college.models import Term
+
+    street = _district_and_a_learner_account()
+    term = db.session.scalars(sa.select(Term)).one()
+    term.lottery_on = date.today() + timedelta(days=3)
+    db.session.commit()
+    page = new_page(width=320, height=640)
+    _log_in(page, live_server, LEARNER_PHONE)
+    _enroll_in_the_first_class(page, live_server, street.id)
+    main = page.inner_text("main")
+    assert "抽签决定：早报晚报机会一样，不用抢" in main
+    measured = _measure(page)
+    _meets_the_numbers(measured, 320, "confirm by lot")
+    primary = [t for t in measured["targets"] if t["primary"]]
+    assert [t["text"] for t in primary] == ["确认报名（参加抽签）"], primary
+    assert primary[0]["width"] >= 60 and primary[0]["height"] >= 60
+
+    page.click("button.primary")
+    page.wait_for_url("**/my/classes/*")
+    slip = page.inner_text("main")
+    assert "已登记抽签" in slip and "在所有报名的人中抽签分配名额" in slip
+    _meets_the_numbers(_measure(page), 320, "slip in the draw")
+    assert _enrollments() == [("张秀英", "requested")]
+
+    page.click("header a:has-text('我的课程')")
+    page.wait_for_url("**/my/classes")
+    assert "状态：等待" in page.inner_text("main") and "抽签" in page.inner_text("main")
+    _meets_the_numbers(_measure(page), 320, "my courses in the draw")
+    _only_local(page)

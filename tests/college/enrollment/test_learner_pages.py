@@ -367,7 +367,7 @@ def test_a_class_drawn_by_lot_asks_for_a_seat_and_says_when_the_draw_is(app, cli
     login(client, acc)
     c001 = section_by_code("C001")
     page = client.get(f"/classes/{c001.id}/enroll").text
-    assert "抽签决定：早报晚报机会一样，不用抢" in page and "是，报名参加抽签" in page
+    assert "抽签决定：早报晚报机会一样，不用抢" in page and "确认报名（参加抽签）" in page
     slip = client.get(f"/my/classes/{slip_id(client.post(f'/classes/{c001.id}/enroll', data={}))}").text
     assert "已登记抽签" in slip and "在所有报名的人中抽签分配名额" in slip
     assert "状态：等待" in client.get("/my/classes").text
