@@ -137,3 +137,84 @@ def taken_sessions(section_ids) -> set[tuple[int, int, date]]:
         return set()
     return set(db.session.execute(sa.select(Attendance.section_id, Attendance.meeting, Attendance.on_date)
                                   .where(Attendance.section_id.in_(ids)).distinct()).all())
+
+
+# --- the term's attendance at a glance ---------------------------------------------------------
+
+@dataclass
+class ClassAttendance:
+    """One class of the term so far: sessions held (not cancelled, on or before today), those with attendance
+    taken, and marks: present out of all marked."""
+
+    section: Section
+    site: str
+    held: int = 0
+    taken: int = 0
+    present: int = 0
+    marked: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.present / self.marked if self.marked else None
+
+
+@dataclass
+class AbsentLearner:
+    """An enrolled learner absent without leave at their class's last `streak` sessions with attendance
+    taken: someone should phone them (an elder living alone may be ill)."""
+
+    learner: Learner
+    section: Section
+    streak: int
+    last_present: date | None
+
+
+def term_attendance(term, sites: set[int] | None = None, *, today: date | None = None,
+                    streak: int = 2) -> tuple[list[ClassAttendance], list[AbsentLearner]]:
+    """For the term's published timetable (the classes at `sites`, all when None): each class's attendance
+    so far, by code, and the learners absent at least `streak` times in a row up to their latest mark."""
+    from college.calendar.operations import placed_meetings
+    from college.timetable.operations import published_version
+
+    today = today or date.today()
+    version = published_version(term)
+    if version is None:
+        return [], []
+    meetings = [m for m in placed_meetings(version) if sites is None or m.room.site_id in sites]
+    classes: dict[int, ClassAttendance] = {}
+    for m in meetings:
+        classes.setdefault(m.section_id, ClassAttendance(m.section, m.room.site.name))
+    taken = taken_sessions(classes)
+    for s in dated_sessions(meetings, term):
+        if s.cancelled or s.day > today:
+            continue
+        row = classes[s.section_id]
+        row.held += 1
+        row.taken += (s.section_id, s.meeting, s.original_day) in taken
+    marks = db.session.execute(
+        sa.select(Attendance.section_id, Attendance.learner_id, Attendance.on_date, Attendance.meeting,
+                  Attendance.presence)
+        .where(Attendance.section_id.in_(list(classes) or [-1]))
+        .order_by(Attendance.section_id, Attendance.learner_id, Attendance.on_date, Attendance.meeting)).all()
+    history: dict[tuple[int, int], list[tuple[date, Presence]]] = {}
+    for section_id, learner_id, on_date, _meeting, presence in marks:
+        row = classes[section_id]
+        row.marked += 1
+        row.present += presence == Presence.PRESENT
+        history.setdefault((section_id, learner_id), []).append((on_date, presence))
+    enrolled = set(db.session.execute(sa.select(Enrollment.section_id, Enrollment.learner_id).where(
+        Enrollment.section_id.in_(list(classes) or [-1]), Enrollment.status == EnrollmentStatus.ENROLLED)).all())
+    absent = []
+    for (section_id, learner_id), seen in history.items():
+        if (section_id, learner_id) not in enrolled:
+            continue
+        run = 0
+        for _day, presence in reversed(seen):
+            if presence != Presence.ABSENT:
+                break
+            run += 1
+        if run >= streak:
+            last = max((day for day, p in seen if p == Presence.PRESENT), default=None)
+            absent.append(AbsentLearner(db.session.get(Learner, learner_id), classes[section_id].section, run, last))
+    absent.sort(key=lambda a: (-a.streak, a.section.code, a.learner.name))
+    return sorted(classes.values(), key=lambda c: c.section.code), absent

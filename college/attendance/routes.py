@@ -1,5 +1,5 @@
 """The attendance sheet of one dated session: the teacher (or a substitute, the site's coordinator, the
-office) marks each learner present, absent or on leave."""
+office) marks each learner present, absent or on leave; and the term's attendance at a glance for staff."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from flask_login import current_user, login_required
 
 from college.attendance import operations as ops
 from college.attendance.models import Presence
+from college.auth.access import staff_required
 from college.calendar.forms import ButtonForm
-from college.catalog.models import Section
+from college.catalog.models import Section, Term
 from college.extensions import db
 from college.records import RecordError
 
@@ -69,3 +70,26 @@ def take():
                            presences=list(Presence), taken=any(line.presence for line in lines),
                            back=url_for("calendar.my_timetable") if current_user.teacher_id else
                            url_for("enrollment.roster", section_id=section.id)), status
+
+
+@bp.route("/admin/attendance")
+@staff_required
+def overview():
+    """Each class's attendance so far, and the learners absent at their last sessions (to phone them): the
+    whole district for the office, their own sites for a coordinator."""
+    from college.calendar import operations as calendar_ops
+
+    term_id = request.args.get("term", type=int)
+    if term_id is not None:
+        term = db.session.get(Term, term_id)
+        if term is None:
+            abort(404)
+    else:
+        versions = calendar_ops.published_versions()
+        if not versions:
+            return render_template("calendar/no_term.html")
+        term = versions[0].term
+    sites = calendar_ops.session_sites(current_user)
+    classes, absent = ops.term_attendance(term, sites)
+    return render_template("attendance/overview.html", term=term, classes=classes, absent=absent,
+                           untaken=sum(c.held - c.taken for c in classes))

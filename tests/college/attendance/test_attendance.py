@@ -168,3 +168,35 @@ def test_the_office_sees_the_tallies_on_the_class_list_and_in_the_spreadsheet(te
     assert by_name["学员0"] == ["1", "1"] and by_name["学员1"] == ["0", "1"] and by_name["学员2"] == ["", ""]
     sessions = client.get(f"/admin/calendar/?term={term.id}&site={site('S01').id}&from={monday.isoformat()}").text
     assert "已点名" in sessions and "点名" in sessions
+
+
+def test_the_term_at_a_glance_counts_sessions_taken_and_finds_learners_absent_twice_in_a_row(term, client):
+    c001, monday = section("C001"), _first_monday(term)
+    admin = q.account("13800000009")
+    db.session.commit()
+    ids = [line.learner.id for line in sheet(c001, 0, monday)]
+    wednesday, next_monday = monday + timedelta(days=2), monday + timedelta(weeks=1)
+    record(c001, 0, monday, {ids[0]: PRESENT, ids[1]: PRESENT, ids[2]: ABSENT}, admin, today=monday)
+    record(c001, 1, wednesday, {ids[0]: ABSENT, ids[1]: EXCUSED, ids[2]: ABSENT}, admin, today=wednesday)
+    record(c001, 0, next_monday, {ids[0]: ABSENT, ids[1]: ABSENT, ids[2]: ABSENT}, admin, today=next_monday)
+    db.session.commit()
+    from college.attendance.operations import term_attendance
+
+    classes, absent = term_attendance(term, today=next_monday)
+    c = next(row for row in classes if row.section.code == "C001")
+    # held: Monday, Wednesday, next Monday (the Friday class C003 is another class)
+    assert (c.held, c.taken, c.present, c.marked) == (3, 3, 2, 9)
+    assert [(a.learner.name, a.streak, a.last_present) for a in absent] == \
+        [("学员2", 3, None), ("学员0", 2, monday)]                  # 学员1 had leave in between
+    south = q.account("13800000002", Role.COORDINATOR, "协调员", sites=[site("S02")])
+    db.session.commit()
+    southern, nobody = term_attendance(term, {site("S02").id}, today=next_monday)
+    assert [row.section.code for row in southern] == ["C002"] and nobody == []
+    q.login(client, admin)
+    page = client.get(f"/admin/attendance?term={term.id}").text
+    assert "连续缺课" in page and "学员2" in page and "tel:" in page and "C001 书法入门" in page
+    q.login(client, south)
+    page = client.get(f"/admin/attendance?term={term.id}").text
+    assert "学员2" not in page
+    q.login(client, _teacher_account())
+    assert client.get(f"/admin/attendance?term={term.id}").status_code == 403
