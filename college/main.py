@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from college.auth.models import Role
 from college.calendar.forms import ButtonForm
-from college.calendar.operations import next_teaching_session
+from college.calendar.operations import group_sessions, next_teaching_session
 from college.enrollment.operations import unseen_promotions
 from college.enrollment.slips import next_sessions
 
@@ -24,5 +24,8 @@ def home():
         upcoming = next_sessions(current_user)
     elif current_user.role == Role.TEACHER:
         teaching = next_teaching_session(current_user.teacher_id)
+    group_next = None
+    if current_user.role == Role.GROUP and current_user.children_group_id is not None:
+        group_next = next((s for s in group_sessions(current_user.children_group_id) if not s.cancelled), None)
     return render_template("home.html", promotions=promotions, ack_form=ButtonForm(), upcoming=upcoming,
-                           teaching=teaching)
+                           teaching=teaching, group_next=group_next)

@@ -26,6 +26,7 @@ class LoginForm(FlaskForm):
 ROLE_LABELS = {
     Role.LEARNER: _l("Learner"), Role.PROXY: _l("Proxy (acts for learners)"), Role.TEACHER: _l("Teacher"),
     Role.COORDINATOR: _l("Site coordinator"), Role.ADMIN: _l("Administrator"),
+    Role.GROUP: _l("Children's group organiser"),
 }
 
 
@@ -54,6 +55,9 @@ class AccountForm(FlaskForm):
     teacher_id = SelectField(_l("Teacher record (for a teacher account)"), coerce=_optional_int,
                              invalid_choice_message=_l("Choose a teacher from the list."),
                              invalid_value_message=_l("Choose a teacher from the list."))
+    children_group_id = SelectField(_l("Children's group (for a group organiser)"), coerce=_optional_int,
+                                    invalid_choice_message=_l("Choose a children's group from the list."),
+                                    invalid_value_message=_l("Choose a children's group from the list."))
     sites = CheckboxesField(_l("Sites this coordinator looks after"), coerce=int,
                             invalid_choice_message=_l("Choose sites from the list."),
                             invalid_value_message=_l("Choose sites from the list."))
@@ -71,5 +75,9 @@ class AccountForm(FlaskForm):
         self.role.choices = choices((r.value, ROLE_LABELS[r]) for r in Role)
         teachers = db.session.scalars(sa.select(Teacher).order_by(Teacher.code))
         self.teacher_id.choices = choices([("", _l("(none)"))] + [(t.id, f"{t.code} {t.name}") for t in teachers])
+        from college.people.models import ChildrenGroup
+
+        groups = db.session.scalars(sa.select(ChildrenGroup).order_by(ChildrenGroup.code))
+        self.children_group_id.choices = choices([("", _l("(none)"))] + [(g.id, f"{g.code} {g.name}") for g in groups])
         self.sites.choices = choices(
             (s.id, f"{s.code} {s.name}") for s in db.session.scalars(sa.select(Site).order_by(Site.code)))

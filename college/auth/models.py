@@ -25,6 +25,7 @@ class Role(enum.StrEnum):
     TEACHER = "teacher"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    GROUP = "group"              # organiser of a children's group (四点半课堂 and the like)
 
 
 coordinator_sites = sa.Table(
@@ -50,12 +51,16 @@ class Account(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
     learner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("learner.id", ondelete="SET NULL"), unique=True)
     teacher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("teacher.id", ondelete="SET NULL"), unique=True)
+    # The children's group a group organiser keeps (several organisers may share one group).
+    children_group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("children_group.id", ondelete="SET NULL"),
+                                                          index=True)
     # Secret part of the account's calendar feed URL (a phone calendar subscribes without a login);
     # None until the user asks for one; replacing it revokes the old URL.
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     learner: Mapped[Learner | None] = relationship(foreign_keys=[learner_id])  # noqa: F821
     teacher: Mapped[Teacher | None] = relationship(foreign_keys=[teacher_id])  # noqa: F821
+    children_group: Mapped[ChildrenGroup | None] = relationship(foreign_keys=[children_group_id])  # noqa: F821
     sites: Mapped[list[Site]] = relationship(secondary=coordinator_sites)  # noqa: F821
 
     @property

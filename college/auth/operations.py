@@ -117,6 +117,16 @@ def _check_account(values: dict, account: Account | None, actor) -> None:
             clash = clash.where(Account.id != account.id)
         if db.session.scalar(clash) is not None:
             raise RecordError("teacher_id", _l("This teacher already has an account."))
+    group_id = current("children_group_id")
+    if group_id:
+        from college.people.models import ChildrenGroup
+
+        if role != Role.GROUP:
+            raise RecordError("children_group_id", _l("Only a children's group organiser is linked to a group."))
+        if not _fits(group_id) or db.session.get(ChildrenGroup, group_id) is None:
+            raise RecordError("children_group_id", _l("Choose a children's group from the list."))
+    elif role == Role.GROUP:
+        raise RecordError("children_group_id", _l("A children's group organiser needs their group."))
     if "sites" in values:
         from college.places.models import Site
 

@@ -99,6 +99,17 @@ def meetings_outside_availability(teacher) -> list[MeetingAssignment]:
             if m.slot not in available]
 
 
+def group_sessions(group_id: int, today: date | None = None) -> list[Session]:
+    """The sessions still to come (changes applied, cancelled ones included and marked) of the published
+    intergenerational classes held with this children's group, in time order."""
+    today = today or date.today()
+    out: list[Session] = []
+    for version in published_versions(today):
+        meetings = [m for m in placed_meetings(version) if m.section.children_group_id == group_id]
+        out += [s for s in dated_sessions(meetings, version.term) if s.day >= today]
+    return sorted(out, key=lambda s: (s.start, s.section))
+
+
 def session_sites(account: Account) -> set[int] | None:
     """The sites whose sessions the account may change: None for every site (administrators)."""
     if account is not None and account.has_role(Role.ADMIN):

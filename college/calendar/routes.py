@@ -325,6 +325,40 @@ def my_availability():
                            outside=ops.meetings_outside_availability(teacher)), status
 
 
+@bp.route("/my/group", methods=["GET", "POST"])
+@roles_required(Role.GROUP)
+def my_group():
+    """A children's group organiser keeps their group's size, free times, reachable sites and contact, and
+    sees when its intergenerational classes meet (the next weeks' sessions, cancelled and moved ones said)."""
+    from college.people import operations as people_ops
+    from college.people.forms import MyGroupForm
+
+    group = current_user.children_group
+    if group is None:
+        return render_template("calendar/my_group.html", group=None, form=None, sessions=[])
+    form, status = MyGroupForm(obj=group), 200
+    if request.method == "GET":
+        form.sites.data = [s.id for s in group.sites]
+    elif form.validate_on_submit():
+        try:
+            people_ops.update_children_group(group, form.values(), current_user)
+            db.session.commit()
+            flash(_("Your group is saved. The college office uses it for the next timetable."), "success")
+            return redirect(url_for(".my_group"), 303)
+        except RecordError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None)
+            if field is not None:
+                field.errors = [*field.errors, error.message]
+            else:
+                flash(str(error.message), "error")
+        status = 422
+    else:
+        status = 422
+    sessions = ops.group_sessions(group.id)[:WEEKS_AHEAD * 7]
+    return render_template("calendar/my_group.html", group=group, form=form, sessions=sessions), status
+
+
 # --- the learners' page: classes near home ---------------------------------------------------
 
 def _subtree(area: Area) -> set[int]:

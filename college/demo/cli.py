@@ -17,7 +17,7 @@ from college.extensions import db
 demo_cli = AppGroup("demo", help="The demo district (Qilin district, Qujing).")
 
 ROLE_NAMES = {Role.ADMIN: "administrator", Role.COORDINATOR: "coordinator",
-              Role.TEACHER: "teacher", Role.LEARNER: "learner"}
+              Role.TEACHER: "teacher", Role.LEARNER: "learner", Role.GROUP: "group organiser"}
 
 
 @demo_cli.command("load")
@@ -37,7 +37,8 @@ def load() -> None:
     click.echo(f"Demo district {verb} in {seconds:.1f} s.")
     click.echo("Logins (phone / password):")
     for login in result.logins:
-        note = f"  sites: {login.note}" if login.note else ""
+        label = "group" if login.role == Role.GROUP else "sites"
+        note = f"  {label}: {login.note}" if login.note else ""
         click.echo(f"  {ROLE_NAMES[login.role]:<14} {login.phone} / {login.password}  {login.name}{note}")
     click.echo(f"  every other demo account (learners, teachers, proxies): password {SHARED_PASSWORD}")
     click.echo("Counts: " + json.dumps(count_records(), sort_keys=True))

@@ -63,7 +63,8 @@ SHARED_PASSWORD = "demo-2027"
 LOGINS = {Role.ADMIN: ("10000000001", "demo-admin-2027"),
           Role.COORDINATOR: ("10000000002", "demo-coord-2027"),
           Role.TEACHER: (None, "demo-teacher-2027"),
-          Role.LEARNER: (None, "demo-learner-2027")}
+          Role.LEARNER: (None, "demo-learner-2027"),
+          Role.GROUP: ("10000000003", "demo-group-2027")}
 
 
 class DemoError(Exception):
@@ -468,7 +469,7 @@ def load_demo() -> DemoResult:
     subjects, courses, intergenerational = b.catalogue()
     teachers = b.teachers(subjects)
     sections = b.sections(term, courses, teachers)
-    b.children_groups(term, intergenerational, sections)
+    groups = b.children_groups(term, intergenerational, sections)
     db.session.add_all(sections)
     learners = b.learners()
     db.session.flush()
@@ -487,14 +488,20 @@ def load_demo() -> DemoResult:
     accounts += [admin, coordinator]
     proxies, links = _proxies(b, learners, shared_hash)
     accounts += proxies
+    # Gulou community's half-past-four classroom, the article's example, keeps its group itself.
+    organiser = Account(phone=LOGINS[Role.GROUP][0], display_name=groups[0].coordinator_name, role=Role.GROUP,
+                        children_group=groups[0])
+    accounts.append(organiser)
     db.session.add_all(accounts)
 
     teacher_account, learner_account = accounts[LEARNERS], accounts[0]
     for role, account in ((Role.ADMIN, admin), (Role.COORDINATOR, coordinator),
-                          (Role.TEACHER, teacher_account), (Role.LEARNER, learner_account)):
+                          (Role.TEACHER, teacher_account), (Role.LEARNER, learner_account), (Role.GROUP, organiser)):
         password = LOGINS[role][1]
         account.set_password(password)   # the printed logins get their own real hashes
         note = "、".join(s.name for s in account.sites) if role == Role.COORDINATOR else ""
+        if role == Role.GROUP:
+            note = f"{groups[0].organisation}{groups[0].name}"
         result.logins.append(Login(role, account.phone, password, account.display_name, note))
     db.session.flush()
     db.session.add_all(links)

@@ -212,6 +212,37 @@ class ChildrenGroupForm(FlaskForm):
         self.sites.choices = site_choices()
 
 
+class MyGroupForm(FlaskForm):
+    """What a children's group organiser keeps of their own group: how many children come, when they are
+    free, which sites they can reach, and who to call (the name and organisation stay the office's)."""
+
+    size = IntegerField(_l("Number of children"), validators=[
+        DataRequired(_l("Please enter the number of children (above 0).")),
+        NumberRange(min=1, max=500, message=_l("Enter a whole number from 1 to 500."))])
+    available = SlotGridField(_l("When the children are free"))
+    sites = CheckboxesField(_l("Sites the children can reach"), coerce=int,
+                            invalid_choice_message=_l("Choose sites from the list."),
+                            invalid_value_message=_l("Choose sites from the list."),
+                            description=_l("Only sites the college has checked as safe for children are listed."))
+    coordinator_name = StringField(_l("Coordinator's name"), validators=[
+        Optional(), Length(max=80, message=_l("At most %(max)d characters."))])
+    coordinator_phone = phone_field(_l("Coordinator's phone"))
+    submit = SubmitField(_l("Save our group"))
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.available.set_columns(period_columns(getattr(obj, "available", None) or []))
+        kept = {s.id for s in getattr(obj, "sites", None) or []}
+        self.sites.choices = choices(
+            (s.id, f"{s.code} {s.name}") for s in db.session.scalars(sa.select(Site).order_by(Site.code))
+            if s.child_safe or s.id in kept)
+
+    def values(self) -> dict:
+        return {"size": self.size.data, "available": self.available.data or [], "sites": self.sites.data or [],
+                "coordinator_name": self.coordinator_name.data or "",
+                "coordinator_phone": self.coordinator_phone.data or ""}
+
+
 def area_choices() -> list:
     """Communities and the groups and grids inside them: where a learner can live."""
     areas = db.session.scalars(sa.select(Area).where(Area.level.in_(HOME_LEVELS)).order_by(Area.name))

@@ -70,7 +70,7 @@ def account_values(form) -> dict:
     """Form data as operation values; an empty password means: keep the current one."""
     values = _data(form)
     values["sites"] = _objects(Site, values.get("sites"))
-    for key in ("learner_id", "teacher_id"):
+    for key in ("learner_id", "teacher_id", "children_group_id"):
         values[key] = values.get(key) or None
     if not values.get("password"):
         values.pop("password", None)
@@ -158,12 +158,14 @@ register_pages(bp, RecordPages(
         Column(_l("Role"), lambda a: ROLE_LABELS.get(a.role, a.role)),
         Column(_l("Active"), lambda a: _l("yes") if a.active else _l("no")),
         Column(_l("Linked record"), lambda a: (a.learner and f"{a.learner.name} (#{a.learner.id})")
-               or (a.teacher and a.teacher.name) or "、".join(s.name for s in a.sites)),
+               or (a.teacher and a.teacher.name) or (a.children_group and a.children_group.name)
+               or "、".join(s.name for s in a.sites)),
     ],
     create=account_ops.create_account, update=account_ops.update_account, delete=account_ops.delete_account,
     search=[Account.phone, Account.display_name], order_by=[Account.role, Account.phone],
     form_values=account_values, fill_form=fill_account,
-    options=lambda: [joinedload(Account.learner), joinedload(Account.teacher), selectinload(Account.sites)],
+    options=lambda: [joinedload(Account.learner), joinedload(Account.teacher), joinedload(Account.children_group),
+                     selectinload(Account.sites)],
 ))
 
 
