@@ -27,8 +27,8 @@ def test_the_walk_finds_the_admin_pages(app):
     assert ("POST", "/admin/teachers/999999/delete") in admin_requests(app)
 
 
-@pytest.mark.parametrize("role", [Role.LEARNER, Role.PROXY, Role.TEACHER])
-def test_every_admin_route_refuses_learners_proxies_and_teachers(app, client, role):
+@pytest.mark.parametrize("role", [Role.LEARNER, Role.PROXY, Role.TEACHER, Role.GROUP])
+def test_every_admin_route_refuses_learners_proxies_teachers_and_group_organisers(app, client, role):
     who = q.account("13700000009", role, "非管理员")
     from college.extensions import db
 
