@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 
 from college import create_app
 from college.extensions import db
@@ -72,6 +73,25 @@ def _empty_all_tables() -> None:
             conn.execute(table.delete())
 
 
+class _SharedBytecode(BytecodeCache):
+    """Compiled templates kept for the whole run: every test makes its own app, and so its own Jinja
+    environment, which would otherwise compile each template it renders again (a third of a test's time).
+    Jinja checks each template's source against the cached code, so an edited template is compiled anew."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _SharedBytecode()
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app({
@@ -83,6 +103,7 @@ def app(database_url, tmp_path):
         # One iteration instead of scrypt: hashing is werkzeug's, tested there; ours is which method.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     })
+    app.jinja_env.bytecode_cache = _TEMPLATES
     with app.app_context():
         _empty_all_tables()
         yield app
