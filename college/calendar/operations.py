@@ -208,6 +208,13 @@ def _save(change: SessionChange) -> None:
                                   change=describe(other))) from None
 
 
+def _create(change: SessionChange, actor, summary: str) -> SessionChange:
+    """Save a new change (see `_save`) and audit it."""
+    _save(change)
+    log_change(actor, "create", "session_change", change.id, summary, snapshot(change))
+    return change
+
+
 # --- cancel ----------------------------------------------------------------------------------
 
 def cancel_session(section: Section, meeting: int, on_date: date, reason: str, actor) -> SessionChange:
@@ -218,10 +225,7 @@ def cancel_session(section: Section, meeting: int, on_date: date, reason: str, a
     _not_changed_yet(section, meeting, on_date)
     change = SessionChange(section_id=section.id, meeting=meeting, on_date=on_date,
                            action=SessionAction.CANCELLED, reason=text, created_by_id=getattr(actor, "id", None))
-    _save(change)
-    log_change(actor, "create", "session_change", change.id,
-               f"{_summary(section, meeting, on_date)} cancelled", snapshot(change))
-    return change
+    return _create(change, actor, f"{_summary(section, meeting, on_date)} cancelled")
 
 
 def cancel_absence_sessions(absence: TeacherAbsence, reason: str, actor) -> list[SessionChange]:
@@ -389,11 +393,8 @@ def move_session(section: Section, meeting: int, on_date: date, new_date: date |
                            new_date=new_date, new_period=period.code if period.code != session.period else None,
                            new_room_id=room.id if room.id != row.room_id else None, reason=text,
                            created_by_id=getattr(actor, "id", None))
-    _save(change)
-    log_change(actor, "create", "session_change", change.id,
-               f"{_summary(section, meeting, on_date)} moved to {new_date.isoformat()} {period.code} {room.name}",
-               snapshot(change))
-    return change
+    return _create(change, actor,
+                   f"{_summary(section, meeting, on_date)} moved to {new_date.isoformat()} {period.code} {room.name}")
 
 
 # --- a teacher's day: travel between sites --------------------------------------------------
@@ -502,11 +503,8 @@ def substitute_session(section: Section, meeting: int, on_date: date, teacher: T
     change = SessionChange(section_id=section.id, meeting=meeting, on_date=on_date,
                            action=SessionAction.SUBSTITUTED, new_teacher_id=teacher.id, reason=text,
                            created_by_id=getattr(actor, "id", None))
-    _save(change)
-    log_change(actor, "create", "session_change", change.id,
-               f"{_summary(section, meeting, on_date)} taught by {teacher.code} instead of {session.teacher}",
-               snapshot(change))
-    return change
+    return _create(change, actor,
+                   f"{_summary(section, meeting, on_date)} taught by {teacher.code} instead of {session.teacher}")
 
 
 # --- undo ------------------------------------------------------------------------------------

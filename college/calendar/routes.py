@@ -294,6 +294,25 @@ def my_timetable():
     return render_template("calendar/my_timetable.html", teacher=teacher, terms=terms, today=date.today())
 
 
+def _saved(form, save) -> bool:
+    """Validate the form and run `save` (an operation that checks and audits), committing; False with the
+    refusal set on its field (or flashed) when the form or the operation says no, nothing written."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        save()
+        db.session.commit()
+        return True
+    except RecordError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "", None)
+        if field is not None:
+            field.errors = [*field.errors, error.message]
+        else:
+            flash(str(error.message), "error")
+        return False
+
+
 @bp.route("/my/availability", methods=["GET", "POST"])
 @roles_required(Role.TEACHER)
 def my_availability():
@@ -307,19 +326,9 @@ def my_availability():
         return render_template("calendar/my_availability.html", teacher=None, form=None, outside=[])
     form, status = MyAvailabilityForm(obj=teacher), 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                people_ops.update_teacher(teacher, form.values(), current_user)
-                db.session.commit()
-                flash(_("Your times are saved. The college office uses them for the next timetable."), "success")
-                return redirect(url_for(".my_availability"), 303)
-            except RecordError as error:
-                db.session.rollback()
-                field = getattr(form, error.field or "", None)
-                if field is not None:
-                    field.errors = [*field.errors, error.message]
-                else:
-                    flash(str(error.message), "error")
+        if _saved(form, lambda: people_ops.update_teacher(teacher, form.values(), current_user)):
+            flash(_("Your times are saved. The college office uses them for the next timetable."), "success")
+            return redirect(url_for(".my_availability"), 303)
         status = 422
     return render_template("calendar/my_availability.html", teacher=teacher, form=form,
                            outside=ops.meetings_outside_availability(teacher)), status
@@ -339,20 +348,9 @@ def my_group():
     form, status = MyGroupForm(obj=group), 200
     if request.method == "GET":
         form.sites.data = [s.id for s in group.sites]
-    elif form.validate_on_submit():
-        try:
-            people_ops.update_children_group(group, form.values(), current_user)
-            db.session.commit()
-            flash(_("Your group is saved. The college office uses it for the next timetable."), "success")
-            return redirect(url_for(".my_group"), 303)
-        except RecordError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None)
-            if field is not None:
-                field.errors = [*field.errors, error.message]
-            else:
-                flash(str(error.message), "error")
-        status = 422
+    elif _saved(form, lambda: people_ops.update_children_group(group, form.values(), current_user)):
+        flash(_("Your group is saved. The college office uses it for the next timetable."), "success")
+        return redirect(url_for(".my_group"), 303)
     else:
         status = 422
     sessions = ops.group_sessions(group.id)[:WEEKS_AHEAD * 7]

@@ -120,6 +120,19 @@ def phone_field(label, required: bool = False) -> StringField:
                        render_kw={"inputmode": "tel", "autocomplete": "off"})
 
 
+def max_meetings_field(label) -> IntegerField:
+    """A teacher's weekly cap (the office's form and the teacher's own say it in their words)."""
+    return IntegerField(label, validators=[
+        Optional(), NumberRange(min=0, max=70, message=_l("Enter a whole number from 0 to 70."))],
+        description=_l("Leave empty for no limit."))
+
+
+def max_sites_field() -> IntegerField:
+    return IntegerField(_l("Most sites in one day"), validators=[
+        Optional(), NumberRange(min=1, max=20, message=_l("Enter a whole number from 1 to 20."))],
+        description=_l("Leave empty for no limit."))
+
+
 class TeacherForm(FlaskForm):
     code = StringField(_l("Teacher code"), validators=[
         DataRequired(_l("Please enter a code, like T001.")), Length(max=20, message=_l("At most %(max)d characters."))])
@@ -135,12 +148,8 @@ class TeacherForm(FlaskForm):
                                invalid_value_message=_l("Choose subjects from the list."))
     available = SlotGridField(_l("Weekly availability"))
     preferred = SlotGridField(_l("Preferred slots (only among the available ones)"))
-    max_meetings = IntegerField(_l("Most meetings a week"), validators=[
-        Optional(), NumberRange(min=0, max=70, message=_l("Enter a whole number from 0 to 70."))],
-        description=_l("Leave empty for no limit."))
-    max_sites_per_day = IntegerField(_l("Most sites in one day"), validators=[
-        Optional(), NumberRange(min=1, max=20, message=_l("Enter a whole number from 1 to 20."))],
-        description=_l("Leave empty for no limit."))
+    max_meetings = max_meetings_field(_l("Most meetings a week"))
+    max_sites_per_day = max_sites_field()
     intergenerational = BooleanField(_l("Cleared for classes with children"))
     submit = SubmitField(_l("Save"))
 
@@ -160,12 +169,8 @@ class MyAvailabilityForm(FlaskForm):
 
     available = SlotGridField(_l("When I can teach"))
     preferred = SlotGridField(_l("When I prefer to teach (only among those)"))
-    max_meetings = IntegerField(_l("Most classes a week"), validators=[
-        Optional(), NumberRange(min=0, max=70, message=_l("Enter a whole number from 0 to 70."))],
-        description=_l("Leave empty for no limit."))
-    max_sites_per_day = IntegerField(_l("Most sites in one day"), validators=[
-        Optional(), NumberRange(min=1, max=20, message=_l("Enter a whole number from 1 to 20."))],
-        description=_l("Leave empty for no limit."))
+    max_meetings = max_meetings_field(_l("Most classes a week"))
+    max_sites_per_day = max_sites_field()
     submit = SubmitField(_l("Save my times"))
 
     def __init__(self, *args, obj=None, **kwargs):
