@@ -193,6 +193,7 @@ def test_the_term_at_a_glance_counts_sessions_taken_and_finds_learners_absent_tw
     southern, nobody = term_attendance(term, {site("S02").id}, today=next_monday)
     assert [row.section.code for row in southern] == ["C002"] and nobody == []
     q.login(client, admin)
+    assert "/admin/attendance" in client.get("/admin/").text
     page = client.get(f"/admin/attendance?term={term.id}").text
     assert "连续缺课" in page and "学员2" in page and "tel:" in page and "C001 书法入门" in page
     q.login(client, south)
