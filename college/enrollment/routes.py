@@ -21,6 +21,7 @@ from college.enrollment import operations as ops
 from college.enrollment.forms import ChooseLearnerForm, EnrollByPhoneForm
 from college.enrollment.models import Enrollment, EnrollmentStatus
 from college.extensions import db
+from college.i18n import format_day
 from college.records import RecordError
 from college.reports.exports import to_csv
 from college.timetable.models import MeetingAssignment
@@ -58,7 +59,11 @@ def roster(section_id: int):
                 row = ops.enroll(learner, section, current_user)
                 position = ops.waitlist_position(row)
                 db.session.commit()
-                if position is None:
+                if row.status == EnrollmentStatus.REQUESTED:
+                    flash(_("%(name)s asked for a seat in %(section)s: the seats are drawn by lot on %(day)s.",
+                            name=learner.name, section=section.code, day=format_day(section.term.lottery_on)),
+                          "success")
+                elif position is None:
                     flash(_("%(name)s is enrolled in %(section)s.", name=learner.name, section=section.code),
                           "success")
                 else:

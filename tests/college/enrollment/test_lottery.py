@@ -231,3 +231,17 @@ def test_two_draws_at_once_make_one(app):
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LotteryDraw)) == 1
     assert counts(db.session.get(Section, small.id)) == (2, 2, 4)
+
+
+def test_the_office_enrolling_by_phone_before_the_draw_makes_a_request_and_says_so(app, client):
+    from tests.college.people import quick as q
+
+    term, small, _big = _two_classes()
+    le = learner(1)
+    admin = q.account("13800000009")
+    db.session.commit()
+    q.login(client, admin)
+    page = client.post(f"/admin/sections/{small.id}/enrollments", data={"phone": le.phone}, follow_redirects=True)
+    assert "学员01 已报名 C001：名额在 2027年2月25日 周四 抽签决定。" in page.text
+    assert "等待抽签的报名（1 人）" in page.text
+    assert counts(small) == (0, 0, 0)
