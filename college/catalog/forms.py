@@ -165,6 +165,11 @@ class TermForm(FlaskForm):
     last_day = DateField(_l("Last teaching day"), validators=[InputRequired(_l("Please enter a date."))])
     enrollment_opens = DateField(_l("Enrollment opens"), validators=[Optional()])
     enrollment_closes = DateField(_l("Enrollment closes"), validators=[Optional()])
+    max_classes_per_learner = IntegerField(
+        _l("Most classes per learner"), validators=[
+            Optional(), NumberRange(min=1, max=50, message=_l("Enter a whole number from 1 to 50."))],
+        description=_l("Optional. How many classes of this term one learner may hold, wait for or ask for, so that "
+                       "popular classes are shared. Leave empty for no limit."))
     lottery_on = DateField(_l("Seats drawn by lot on"), validators=[Optional()],
                            description=_l("Optional. Requests made until this day take no seat at once: the "
                                           "seats are drawn by lot among them, so nobody has to be first. "
@@ -204,7 +209,7 @@ class TermForm(FlaskForm):
         return {
             "name": self.name.data, "first_day": self.first_day.data, "last_day": self.last_day.data,
             "enrollment_opens": self.enrollment_opens.data, "enrollment_closes": self.enrollment_closes.data,
-            "lottery_on": self.lottery_on.data,
+            "lottery_on": self.lottery_on.data, "max_classes_per_learner": self.max_classes_per_learner.data,
             "periods": self.periods.parsed, "calendar_days": self.holidays.parsed + self.makeup_days.parsed,
         }
 

@@ -22,6 +22,8 @@ class Term(db.Model):
         sa.CheckConstraint(
             "enrollment_opens IS NULL OR enrollment_closes IS NULL OR enrollment_opens <= enrollment_closes",
             name="enrollment_ordered"),
+        sa.CheckConstraint("max_classes_per_learner IS NULL OR max_classes_per_learner >= 1",
+                           name="max_classes_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +35,8 @@ class Term(db.Model):
     # Seats drawn by lot on this day among the requests made until then (no race); None: first come,
     # first served from the day enrollment opens.
     lottery_on: Mapped[date | None]
+    # At most this many classes a learner may ask for, hold or wait for in the term; None: no limit.
+    max_classes_per_learner: Mapped[int | None]
 
     periods: Mapped[list[Period]] = relationship(
         back_populates="term", order_by="Period.start", cascade="all, delete-orphan")

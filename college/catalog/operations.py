@@ -74,6 +74,9 @@ def _check_term(values: dict, term: Term | None) -> None:
     if opens is not None and closes is not None and closes < opens:
         raise RecordError("enrollment_closes", _l("Enrollment cannot close before it opens."))
     _check_lottery_day(values, term, first, last, opens, closes)
+    cap = current(values, term, "max_classes_per_learner")
+    if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool) or not 1 <= cap <= 50):
+        raise RecordError("max_classes_per_learner", _l("Enter a whole number from 1 to 50."))
 
 
 def _check_lottery_day(values: dict, term: Term | None, first: date, last: date, opens, closes) -> None:

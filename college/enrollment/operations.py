@@ -174,12 +174,27 @@ def _check_clash(learner: Learner, section: Section) -> None:
                                           slot=format_slot(slot), other=other, name=learner.name))
 
 
+def _check_limit(learner: Learner, section: Section) -> None:
+    """The term's cap on classes per learner: requests, seats and waitlist places all count."""
+    cap = section.term.max_classes_per_learner
+    if cap is None:
+        return
+    held = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Enrollment).join(Section, Enrollment.section_id == Section.id)
+        .where(Enrollment.learner_id == learner.id, Enrollment.status.in_(ACTIVE_STATUSES),
+               Section.term_id == section.term_id, Section.id != section.id))
+    if held >= cap:
+        raise EnrollmentError("limit", _l("%(name)s already has %(n)s classes this term, the most one learner may "
+                                          "have: leave one first to take this one.", name=learner.name, n=held))
+
+
 def check_enrollment(learner: Learner, section: Section, *, today: date | None = None) -> None:
     """Raise EnrollmentError naming the first rule that refuses this learner for this section."""
     _check_open(section, today or date.today())
     _check_age(learner, section)
     _check_prerequisite(learner, section)
     _check_same_course(learner, section)
+    _check_limit(learner, section)
     _check_clash(learner, section)
 
 

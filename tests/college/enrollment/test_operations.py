@@ -277,3 +277,29 @@ def test_a_section_or_learner_with_enrollments_cannot_be_deleted(admin):
     with pytest.raises(RecordError, match=le.name):
         people.delete_learner(le, admin)
     assert counts(section) == (0, 0, 0)
+
+
+def test_the_terms_cap_on_classes_per_learner_counts_seats_waitlists_and_requests(app):
+    from college.models import EnrollmentStatus
+
+    first = open_section(seats=1, code="C001")
+    term = first.term
+    term.max_classes_per_learner = 2
+    subject = first.course.subject
+    second = open_section(seats=5, code="C002", term_=term, course_=f.course(subject, code="K002", name="山水画"))
+    third = open_section(seats=5, code="C003", term_=term, course_=f.course(subject, code="K003", name="篆刻"))
+    admin = f.account()
+    enroll(learner(9), first, admin, today=TODAY)                 # C001 is full now
+    le = learner(1)
+    waiting = enroll(le, first, admin, today=TODAY)
+    assert waiting.status == EnrollmentStatus.WAITLISTED
+    enroll(le, second, admin, today=TODAY)
+    with pytest.raises(EnrollmentError) as refused:
+        enroll(le, third, admin, today=TODAY)
+    assert refused.value.code == "limit"
+    assert str(refused.value.message) == "学员01 本学期已有 2 个班，已是每人最多的班数：要报这个班，请先退出一个。"
+    withdraw(waiting, admin)
+    assert enroll(le, third, admin, today=TODAY).status == EnrollmentStatus.ENROLLED
+    with pytest.raises(RecordError) as bad:
+        catalog.update_term(term, {"max_classes_per_learner": 0}, admin)
+    assert bad.value.field == "max_classes_per_learner"
