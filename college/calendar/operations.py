@@ -618,14 +618,16 @@ def feed_sessions(account: Account, today: date | None = None) -> list[Session]:
     coordinator's sites', every session for an administrator; cancelled and moved ones included."""
     out: list[Session] = []
     sites = session_sites(account)
-    teacher_id = account.teacher_id if account.has_role(Role.TEACHER) else None
+    teaches = account.has_role(Role.TEACHER)
     for version in published_versions(today):
         rows = placed_meetings(version)
-        if teacher_id is not None:
-            sessions = [_as_seen_by(s, teacher_id) for s in teacher_sessions(rows, teacher_id, version.term)]
+        if teaches:
+            teacher_id = account.teacher_id
+            sessions = [_as_seen_by(s, teacher_id) for s in teacher_sessions(rows, teacher_id, version.term)
+                        if teacher_id is not None]
         else:
             sessions = dated_sessions(rows, version.term)
-        if sites is not None and teacher_id is None:
+        if sites is not None and not teaches:
             sessions = [s for s in sessions if s.site_id in sites]
         out.extend(sessions)
     return out
