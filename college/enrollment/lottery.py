@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from college.audit.operations import log_change
 from college.catalog.models import Section, Term
 from college.enrollment.models import Enrollment, EnrollmentStatus, LotteryDraw
-from college.enrollment.operations import _free_seat, _set_status, _take_seat
+from college.enrollment.operations import _free_seat, _set_status, _take_seat, lock_term
 from college.extensions import db
 from college.records import RecordError
 
@@ -78,6 +78,7 @@ def run_draw(term: Term, actor, *, today: date | None = None, seed: str | None =
     if today < term.lottery_on:
         raise RecordError(None, _l("The draw of %(term)s is on %(day)s: requests are still coming in until then.",
                                    term=term.name, day=format_day(term.lottery_on)))
+    lock_term(term.id)          # requests made meanwhile wait for the draw (see operations.enroll)
     draw = LotteryDraw(term_id=term.id, seed=seed or secrets.token_hex(16), drawn_at=datetime.utcnow(),
                        drawn_by_id=getattr(actor, "id", None))
     try:

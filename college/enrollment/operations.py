@@ -200,6 +200,12 @@ def check_enrollment(learner: Learner, section: Section, *, today: date | None =
 
 # --- the draw ---------------------------------------------------------------------------------
 
+def lock_term(term_id: int) -> None:
+    """Hold the term's row until commit (a no-op UPDATE: PostgreSQL's row lock; SQLite's one writer)."""
+    db.session.execute(sa.update(Term).where(Term.id == term_id).values(id=Term.id)
+                       .execution_options(synchronize_session=False))
+
+
 def lottery_pending(term: Term) -> bool:
     """The term draws its seats by lot and the draw has not been run: a request takes no seat yet."""
     return term.lottery_on is not None and db.session.scalar(
@@ -302,6 +308,11 @@ def enroll(learner: Learner, section: Section, actor, *, today: date | None = No
     if existing is not None and existing.status in ACTIVE_STATUSES:
         return existing
     check_enrollment(learner, section, today=today)
+    if section.term.lottery_on is not None:
+        # A request and the term's draw take turns (the draw locks the term's row too): a request made while
+        # the draw runs waits for it and then takes a seat first come, first served, never a request that
+        # no draw would ever see.
+        lock_term(section.term_id)
     pending = lottery_pending(section.term)
     first_status = REQUESTED if pending else WAITLISTED
     if existing is None:

@@ -245,3 +245,51 @@ def test_the_office_enrolling_by_phone_before_the_draw_makes_a_request_and_says_
     assert "学员01 已报名 C001：名额在 2027年2月25日 周四 抽签决定。" in page.text
     assert "等待抽签的报名（1 人）" in page.text
     assert counts(small) == (0, 0, 0)
+
+
+def _request_in_own_session(app, learner_id: int, section_id: int, start: threading.Barrier, outcomes: list) -> None:
+    from college.models import Learner
+
+    with app.app_context():
+        start.wait()
+        for attempt in range(40):
+            try:
+                row = enroll(db.session.get(Learner, learner_id), db.session.get(Section, section_id), None,
+                             today=DRAW_DAY)
+                db.session.commit()
+                outcomes.append(row.status.value)
+                return
+            except OperationalError as error:       # SQLite's "database is locked": try again
+                db.session.rollback()
+                if "locked" not in str(error) or attempt == 39:
+                    outcomes.append(error)
+                    return
+                time.sleep(0.05 * (attempt + 1))
+            except Exception as error:  # noqa: BLE001 - reported by the test
+                db.session.rollback()
+                outcomes.append(error)
+                return
+            finally:
+                db.session.remove()
+
+
+def test_a_request_made_while_the_draw_runs_is_never_left_without_a_draw(app):
+    """Requests and the draw take turns on the term's row: whichever comes first, after both no request is
+    left waiting for a draw that has already been run (first: it is drawn; second: first come, first served)."""
+    term, small, _big = _two_classes(seats=(2, 5))
+    admin = f.account("13800000001", Role.ADMIN)
+    for i in range(4):
+        enroll(learner(i), small, admin, today=TODAY)
+    late = learner(9)
+    db.session.commit()
+    start, outcomes = threading.Barrier(2), []
+    threads = [threading.Thread(target=_draw_in_own_session, args=(app, term.id, admin.id, start, outcomes)),
+               threading.Thread(target=_request_in_own_session, args=(app, late.id, small.id, start, outcomes))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert "drawn" in outcomes and not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    db.session.expire_all()
+    statuses = dict(db.session.execute(sa.select(Enrollment.status, sa.func.count()).group_by(Enrollment.status)).all())
+    assert REQUESTED not in statuses and statuses[ENROLLED] == 2 and statuses[WAITLISTED] == 3, statuses
