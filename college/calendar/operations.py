@@ -497,6 +497,10 @@ def substitute_session(section: Section, meeting: int, on_date: date, teacher: T
     meetings, row, session = _coverable(section, meeting, on_date, actor)
     if teacher is None:
         raise RecordError("teacher", _("Please choose the teacher who takes this session."))
+    # Two offices giving the same teacher two sessions at once take turns on the teacher's row, so the
+    # second sees the first's session when it checks the teacher's day.
+    db.session.execute(sa.update(Teacher).where(Teacher.id == teacher.id).values(id=Teacher.id)
+                       .execution_options(synchronize_session=False))
     problem = cover_problem(meetings, section, row, session, teacher)
     if problem is not None:
         raise RecordError("teacher", problem)

@@ -9,6 +9,7 @@ Friday pm2 with 王老师. 赵老师 (T03) teaches calligraphy on Monday and Wed
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -24,6 +25,7 @@ from college.calendar.operations import (
 from college.extensions import db
 from college.models import Account, AuditEntry, Role, Teacher, TeacherAbsence
 from college.places.models import TravelOverride
+from college.records import RecordError
 from college.timetable.sessions import (
     absence_sessions,
     dated_sessions,
@@ -282,3 +284,61 @@ def test_the_substitute_sees_the_session_its_class_list_and_their_feed(app, clie
     monday = next(e for e in events if str(e["UID"]) == "C001-0-2027-03-08@silver-college")
     assert str(monday["STATUS"]) == "CANCELLED" and "赵老师\n代课 (王老师): 王老师生病" in str(monday["DESCRIPTION"])
     assert "赵老师 代王老师上课" in client.get("/my/timetable?from=2027-03-08").text
+
+
+def _substitute_in_own_session(app, section_id: int, teacher_id: int, admin_id: int, start, outcomes: list) -> None:
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    from college.models import Section
+
+    with app.app_context(), app.test_request_context(), force_locale("zh_Hans_CN"):
+        start.wait()
+        for attempt in range(40):
+            try:
+                substitute_session(db.session.get(Section, section_id), 0, MONDAY,
+                                   db.session.get(Teacher, teacher_id), "王老师生病", db.session.get(Account, admin_id))
+                db.session.commit()
+                outcomes.append("taken")
+                return
+            except OperationalError as error:       # SQLite's "database is locked": try again
+                db.session.rollback()
+                if "locked" not in str(error) or attempt == 39:
+                    outcomes.append(error)
+                    return
+                time.sleep(0.05 * (attempt + 1))
+            except RecordError as error:
+                db.session.rollback()
+                outcomes.append(str(error.message))
+                return
+            finally:
+                db.session.remove()
+
+
+def test_two_offices_giving_one_teacher_two_sessions_at_once_give_one(app, published):
+    """C004 also meets on Monday at 08:30 (in 大教室 at S02); 赵老师 could take either session, not both:
+    asked for both at the same moment, one office gets her, the other is told she teaches then."""
+    import threading
+
+    from college.models import MeetingAssignment
+
+    term, version, admin = published
+    zhao = _zhao()
+    c004 = f.section(term, f.course(section("C001").course.subject, code="K004", name="楷书"), code="C004",
+                     seats=20, sites=[site("S02")])
+    db.session.add(MeetingAssignment(version=version, section=c004, meeting=0, slot="mon:am1", room=room("大教室"),
+                                     teacher=teacher("T02")))
+    db.session.commit()
+    start, outcomes = threading.Barrier(2), []
+    threads = [threading.Thread(target=_substitute_in_own_session,
+                                args=(app, section_id, zhao.id, admin.id, start, outcomes))
+               for section_id in (section("C001").id, c004.id)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 2 and "taken" in outcomes, outcomes
+    assert [o for o in outcomes if o != "taken"][0].startswith("赵老师 那时已有课"), outcomes
+    db.session.expire_all()
+    assert len(teacher_sessions(version.meetings, zhao.id, term)) == 1
