@@ -357,6 +357,18 @@ def place_check(version: TimetableVersion, section: Section, session: Session, d
             raise RecordError("new_period", problem)
 
 
+def _take_turns(room: Room | None, teacher_id: int | None) -> None:
+    """Lock the room's and the teacher's rows until commit, so that two changes into the same room or for the
+    same teacher at once take turns and the second one's checks see the first (PostgreSQL's row locks;
+    SQLite has one writer anyway)."""
+    if room is not None:
+        db.session.execute(sa.update(Room).where(Room.id == room.id).values(id=Room.id)
+                           .execution_options(synchronize_session=False))
+    if teacher_id is not None:
+        db.session.execute(sa.update(Teacher).where(Teacher.id == teacher_id).values(id=Teacher.id)
+                           .execution_options(synchronize_session=False))
+
+
 def move_check(section: Section, meeting: int, on_date: date, new_date: date | None, new_period: str | None,
                new_room: Room | None, actor) -> tuple[Period, Room]:
     """The new period and room of the move, or a RecordError naming the first rule it breaks."""
@@ -387,8 +399,9 @@ def move_session(section: Section, meeting: int, on_date: date, new_date: date |
     """Move one dated session to a new date (and maybe period and room) within the term, with a reason."""
     text = _reason(reason)
     _not_changed_yet(section, meeting, on_date)
-    period, room = move_check(section, meeting, on_date, new_date, new_period, new_room, actor)
     _version, row, session = find_session(section, meeting, on_date)
+    _take_turns(new_room or row.room, session.teacher_id)
+    period, room = move_check(section, meeting, on_date, new_date, new_period, new_room, actor)
     change = SessionChange(section_id=section.id, meeting=meeting, on_date=on_date, action=SessionAction.MOVED,
                            new_date=new_date, new_period=period.code if period.code != session.period else None,
                            new_room_id=room.id if room.id != row.room_id else None, reason=text,
@@ -497,10 +510,7 @@ def substitute_session(section: Section, meeting: int, on_date: date, teacher: T
     meetings, row, session = _coverable(section, meeting, on_date, actor)
     if teacher is None:
         raise RecordError("teacher", _("Please choose the teacher who takes this session."))
-    # Two offices giving the same teacher two sessions at once take turns on the teacher's row, so the
-    # second sees the first's session when it checks the teacher's day.
-    db.session.execute(sa.update(Teacher).where(Teacher.id == teacher.id).values(id=Teacher.id)
-                       .execution_options(synchronize_session=False))
+    _take_turns(None, teacher.id)     # two offices giving one teacher two sessions at once
     problem = cover_problem(meetings, section, row, session, teacher)
     if problem is not None:
         raise RecordError("teacher", problem)
@@ -564,6 +574,9 @@ def undo_change(change: SessionChange, actor) -> bool:
     is not free any more. A change that matches no session of the published timetable is just removed (False)."""
     for site_id in change_site_ids(change):
         _require_site(actor, site_id)
+    _version, row = _published_row(change)
+    if row is not None:
+        _take_turns(row.room, row.teacher_id or change.section.teacher_id)
     restored = undo_check(change)
     before = snapshot(change)
     record_id = change.id

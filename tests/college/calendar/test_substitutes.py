@@ -342,3 +342,50 @@ def test_two_offices_giving_one_teacher_two_sessions_at_once_give_one(app, publi
     assert [o for o in outcomes if o != "taken"][0].startswith("赵老师 那时已有课"), outcomes
     db.session.expire_all()
     assert len(teacher_sessions(version.meetings, zhao.id, term)) == 1
+
+
+def _move_in_own_session(app, section_code: str, on_date, admin_id: int, start, outcomes: list) -> None:
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    from college.calendar.operations import move_session
+
+    with app.app_context(), app.test_request_context(), force_locale("zh_Hans_CN"):
+        start.wait()
+        for attempt in range(40):
+            try:
+                move_session(section(section_code), 0, on_date, date(2027, 3, 17), "pm2", room("大教室"), "调课",
+                             db.session.get(Account, admin_id))
+                db.session.commit()
+                outcomes.append("moved")
+                return
+            except OperationalError as error:       # SQLite's "database is locked": try again
+                db.session.rollback()
+                if "locked" not in str(error) or attempt == 39:
+                    outcomes.append(error)
+                    return
+                time.sleep(0.05 * (attempt + 1))
+            except RecordError as error:
+                db.session.rollback()
+                outcomes.append(str(error.message))
+                return
+            finally:
+                db.session.remove()
+
+
+def test_two_moves_into_one_room_at_one_time_at_once_make_one(app, published):
+    """C001's Monday and C002's Tuesday sessions are both moved to Wednesday 17 March 16:30 in 大教室 at the
+    same moment: one is moved, the other is told the room is taken."""
+    import threading
+
+    _term, _version, admin = published
+    start, outcomes = threading.Barrier(2), []
+    threads = [threading.Thread(target=_move_in_own_session, args=(app, code, day, admin.id, start, outcomes))
+               for code, day in (("C001", MONDAY), ("C002", date(2027, 3, 9)))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 2 and "moved" in outcomes, outcomes
+    assert [o for o in outcomes if o != "moved"][0].startswith("教室 大教室 那时已有课"), outcomes
