@@ -85,6 +85,10 @@ def record(section: Section, meeting: int, on_date: date, marks: dict[int, Prese
         raise RecordError(None, _("Only the session's teacher, its site's coordinator or the college office "
                                   "may take its attendance."))
     _check_when(session, today or date.today())
+    # The teacher and the site's coordinator saving one sheet at once take turns on the class's row: the
+    # second replaces the first's marks instead of failing on the rows the first has just inserted.
+    db.session.execute(sa.update(Section).where(Section.id == section.id).values(id=Section.id)
+                       .execution_options(synchronize_session=False))
     on_sheet = {line.learner.id for line in sheet(section, meeting, on_date)}
     stray = sorted(set(marks) - on_sheet)
     if stray:

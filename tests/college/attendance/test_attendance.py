@@ -201,3 +201,55 @@ def test_the_term_at_a_glance_counts_sessions_taken_and_finds_learners_absent_tw
     assert "学员2" not in page
     q.login(client, _teacher_account())
     assert client.get(f"/admin/attendance?term={term.id}").status_code == 403
+
+
+def _record_in_own_session(app, section_id, on_date, marks, actor_id, start, outcomes) -> None:
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    from college.models import Section
+
+    with app.app_context():
+        start.wait()
+        for attempt in range(40):
+            try:
+                record(db.session.get(Section, section_id), 0, on_date, marks, db.session.get(Account, actor_id),
+                       today=on_date)
+                db.session.commit()
+                outcomes.append("saved")
+                return
+            except OperationalError as error:       # SQLite's "database is locked": try again
+                db.session.rollback()
+                if "locked" not in str(error) or attempt == 39:
+                    outcomes.append(error)
+                    return
+                time.sleep(0.05 * (attempt + 1))
+            except Exception as error:  # noqa: BLE001 - reported by the test
+                db.session.rollback()
+                outcomes.append(error)
+                return
+            finally:
+                db.session.remove()
+
+
+def test_the_teacher_and_the_coordinator_saving_one_sheet_at_once_both_save(app, term):
+    import threading
+
+    wang = _teacher_account()
+    north = f.account("13800000002", Role.COORDINATOR, "协调员", sites=[site("S01")])
+    db.session.commit()
+    c001, monday = section("C001"), _first_monday(term)
+    ids = [line.learner.id for line in sheet(c001, 0, monday)]
+    start, outcomes = threading.Barrier(2), []
+    threads = [threading.Thread(target=_record_in_own_session,
+                                args=(app, c001.id, monday, {i: presence for i in ids}, who, start, outcomes))
+               for presence, who in ((PRESENT, wang.id), (ABSENT, north.id))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes == ["saved", "saved"], outcomes
+    db.session.expire_all()
+    marks = {line.presence for line in sheet(section("C001"), 0, monday)}
+    assert len(marks) == 1 and db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 3
