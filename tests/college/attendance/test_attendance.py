@@ -20,6 +20,7 @@ from college.models import Account, AuditEntry, Role, SectionStatus, Teacher
 from college.records import RecordError
 from tests.college import factories as f
 from tests.college.calendar.helpers import section, site, teacher
+from tests.college.concurrency import at_once
 from tests.college.enrollment.helpers import learner
 from tests.college.people import quick as q
 from tests.college.timetable.builders import published_small_term
@@ -203,52 +204,25 @@ def test_the_term_at_a_glance_counts_sessions_taken_and_finds_learners_absent_tw
     assert client.get(f"/admin/attendance?term={term.id}").status_code == 403
 
 
-def _record_in_own_session(app, section_id, on_date, marks, actor_id, start, outcomes) -> None:
-    import time
-
-    from sqlalchemy.exc import OperationalError
-
+def _record(section_id, on_date, marks, actor_id):
+    """A call for `at_once`: one person saves the sheet of the section's session of `on_date`."""
     from college.models import Section
 
-    with app.app_context():
-        start.wait()
-        for attempt in range(40):
-            try:
-                record(db.session.get(Section, section_id), 0, on_date, marks, db.session.get(Account, actor_id),
-                       today=on_date)
-                db.session.commit()
-                outcomes.append("saved")
-                return
-            except OperationalError as error:       # SQLite's "database is locked": try again
-                db.session.rollback()
-                if "locked" not in str(error) or attempt == 39:
-                    outcomes.append(error)
-                    return
-                time.sleep(0.05 * (attempt + 1))
-            except Exception as error:  # noqa: BLE001 - reported by the test
-                db.session.rollback()
-                outcomes.append(error)
-                return
-            finally:
-                db.session.remove()
+    def call() -> str:
+        record(db.session.get(Section, section_id), 0, on_date, marks, db.session.get(Account, actor_id),
+               today=on_date)
+        return "saved"
+    return call
 
 
 def test_the_teacher_and_the_coordinator_saving_one_sheet_at_once_both_save(app, term):
-    import threading
-
     wang = _teacher_account()
     north = f.account("13800000002", Role.COORDINATOR, "协调员", sites=[site("S01")])
     db.session.commit()
     c001, monday = section("C001"), _first_monday(term)
     ids = [line.learner.id for line in sheet(c001, 0, monday)]
-    start, outcomes = threading.Barrier(2), []
-    threads = [threading.Thread(target=_record_in_own_session,
-                                args=(app, c001.id, monday, {i: presence for i in ids}, who, start, outcomes))
-               for presence, who in ((PRESENT, wang.id), (ABSENT, north.id))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = at_once(app, *(_record(c001.id, monday, {i: presence for i in ids}, who)
+                              for presence, who in ((PRESENT, wang.id), (ABSENT, north.id))))
     assert outcomes == ["saved", "saved"], outcomes
     db.session.expire_all()
     marks = {line.presence for line in sheet(section("C001"), 0, monday)}

@@ -9,7 +9,6 @@ Friday pm2 with 王老师. 赵老师 (T03) teaches calligraphy on Monday and Wed
 from datetime import date
 
 import pytest
-from flask_babel import force_locale
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -25,7 +24,6 @@ from college.calendar.operations import (
 from college.extensions import db
 from college.models import Account, AuditEntry, Role, Teacher, TeacherAbsence
 from college.places.models import TravelOverride
-from college.records import RecordError
 from college.timetable.sessions import (
     absence_sessions,
     dated_sessions,
@@ -34,6 +32,7 @@ from college.timetable.sessions import (
 )
 from tests.college import factories as f
 from tests.college.calendar.helpers import refused, room, section, site, teacher
+from tests.college.concurrency import at_once
 from tests.college.people import quick as q
 
 MONDAY = date(2027, 3, 8)
@@ -286,41 +285,20 @@ def test_the_substitute_sees_the_session_its_class_list_and_their_feed(app, clie
     assert "赵老师 代王老师上课" in client.get("/my/timetable?from=2027-03-08").text
 
 
-def _substitute_in_own_session(app, section_id: int, teacher_id: int, admin_id: int, start, outcomes: list) -> None:
-    import time
-
-    from sqlalchemy.exc import OperationalError
-
+def _substitute(section_id: int, teacher_id: int, admin_id: int):
+    """A call for `at_once`: an office gives the teacher the section's Monday session, as its own request."""
     from college.models import Section
 
-    with app.app_context(), app.test_request_context(), force_locale("zh_Hans_CN"):
-        start.wait()
-        for attempt in range(40):
-            try:
-                substitute_session(db.session.get(Section, section_id), 0, MONDAY,
-                                   db.session.get(Teacher, teacher_id), "王老师生病", db.session.get(Account, admin_id))
-                db.session.commit()
-                outcomes.append("taken")
-                return
-            except OperationalError as error:       # SQLite's "database is locked": try again
-                db.session.rollback()
-                if "locked" not in str(error) or attempt == 39:
-                    outcomes.append(error)
-                    return
-                time.sleep(0.05 * (attempt + 1))
-            except RecordError as error:
-                db.session.rollback()
-                outcomes.append(str(error.message))
-                return
-            finally:
-                db.session.remove()
+    def call() -> str:
+        substitute_session(db.session.get(Section, section_id), 0, MONDAY, db.session.get(Teacher, teacher_id),
+                           "王老师生病", db.session.get(Account, admin_id))
+        return "taken"
+    return call
 
 
 def test_two_offices_giving_one_teacher_two_sessions_at_once_give_one(app, published):
     """C004 also meets on Monday at 08:30 (in 大教室 at S02); 赵老师 could take either session, not both:
     asked for both at the same moment, one office gets her, the other is told she teaches then."""
-    import threading
-
     from college.models import MeetingAssignment
 
     term, version, admin = published
@@ -330,62 +308,28 @@ def test_two_offices_giving_one_teacher_two_sessions_at_once_give_one(app, publi
     db.session.add(MeetingAssignment(version=version, section=c004, meeting=0, slot="mon:am1", room=room("大教室"),
                                      teacher=teacher("T02")))
     db.session.commit()
-    start, outcomes = threading.Barrier(2), []
-    threads = [threading.Thread(target=_substitute_in_own_session,
-                                args=(app, section_id, zhao.id, admin.id, start, outcomes))
-               for section_id in (section("C001").id, c004.id)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = at_once(app, *(_substitute(section_id, zhao.id, admin.id) for section_id in (section("C001").id, c004.id)))
     assert len(outcomes) == 2 and "taken" in outcomes, outcomes
     assert [o for o in outcomes if o != "taken"][0].startswith("赵老师 那时已有课"), outcomes
     db.session.expire_all()
     assert len(teacher_sessions(version.meetings, zhao.id, term)) == 1
 
 
-def _move_in_own_session(app, section_code: str, on_date, admin_id: int, start, outcomes: list) -> None:
-    import time
-
-    from sqlalchemy.exc import OperationalError
-
+def _move(section_code: str, on_date, admin_id: int):
+    """A call for `at_once`: the section's session of `on_date` moved to 17 March 16:30 in 大教室."""
     from college.calendar.operations import move_session
 
-    with app.app_context(), app.test_request_context(), force_locale("zh_Hans_CN"):
-        start.wait()
-        for attempt in range(40):
-            try:
-                move_session(section(section_code), 0, on_date, date(2027, 3, 17), "pm2", room("大教室"), "调课",
-                             db.session.get(Account, admin_id))
-                db.session.commit()
-                outcomes.append("moved")
-                return
-            except OperationalError as error:       # SQLite's "database is locked": try again
-                db.session.rollback()
-                if "locked" not in str(error) or attempt == 39:
-                    outcomes.append(error)
-                    return
-                time.sleep(0.05 * (attempt + 1))
-            except RecordError as error:
-                db.session.rollback()
-                outcomes.append(str(error.message))
-                return
-            finally:
-                db.session.remove()
+    def call() -> str:
+        move_session(section(section_code), 0, on_date, date(2027, 3, 17), "pm2", room("大教室"), "调课",
+                     db.session.get(Account, admin_id))
+        return "moved"
+    return call
 
 
 def test_two_moves_into_one_room_at_one_time_at_once_make_one(app, published):
     """C001's Monday and C002's Tuesday sessions are both moved to Wednesday 17 March 16:30 in 大教室 at the
     same moment: one is moved, the other is told the room is taken."""
-    import threading
-
     _term, _version, admin = published
-    start, outcomes = threading.Barrier(2), []
-    threads = [threading.Thread(target=_move_in_own_session, args=(app, code, day, admin.id, start, outcomes))
-               for code, day in (("C001", MONDAY), ("C002", date(2027, 3, 9)))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = at_once(app, _move("C001", MONDAY, admin.id), _move("C002", date(2027, 3, 9), admin.id))
     assert len(outcomes) == 2 and "moved" in outcomes, outcomes
     assert [o for o in outcomes if o != "moved"][0].startswith("教室 大教室 那时已有课"), outcomes

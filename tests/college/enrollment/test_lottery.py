@@ -4,13 +4,10 @@ first served again. Also the draw day's rules on the term, the pages, and two ad
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import OperationalError
 
 from college.catalog import operations as catalog
 from college.enrollment.lottery import demand, draw_order, results, run_draw
@@ -34,6 +31,7 @@ from college.models import (
 )
 from college.records import RecordError
 from tests.college import factories as f
+from tests.college.concurrency import at_once
 from tests.college.enrollment.helpers import (
     TODAY,
     assert_counter,
@@ -185,33 +183,14 @@ def test_the_draw_day_on_the_term(app):
 
 # --- two administrators press "draw" at once ------------------------------------------------
 
-def _draw_in_own_session(app, term_id: int, admin_id: int, start: threading.Barrier, outcomes: list) -> None:
-    with app.app_context():
-        from college.models import Account
+def _draw(term_id: int, admin_id: int):
+    """A call for `at_once`: the term's draw, as its own request."""
+    from college.models import Account
 
-        start.wait()
-        for attempt in range(40):
-            try:
-                run_draw(db.session.get(Term, term_id), db.session.get(Account, admin_id), today=DRAW_DAY)
-                db.session.commit()
-                outcomes.append("drawn")
-                return
-            except OperationalError as error:       # SQLite's "database is locked": try again
-                db.session.rollback()
-                if "locked" not in str(error) or attempt == 39:
-                    outcomes.append(error)
-                    return
-                time.sleep(0.05 * (attempt + 1))
-            except RecordError as error:
-                db.session.rollback()
-                outcomes.append(str(error.message))
-                return
-            except Exception as error:  # noqa: BLE001 - reported by the test
-                db.session.rollback()
-                outcomes.append(error)
-                return
-            finally:
-                db.session.remove()
+    def call() -> str:
+        run_draw(db.session.get(Term, term_id), db.session.get(Account, admin_id), today=DRAW_DAY)
+        return "drawn"
+    return call
 
 
 def test_two_draws_at_once_make_one(app):
@@ -220,13 +199,7 @@ def test_two_draws_at_once_make_one(app):
     for i in range(6):
         enroll(learner(i), small, admin, today=TODAY)
     db.session.commit()
-    start, outcomes = threading.Barrier(2), []
-    threads = [threading.Thread(target=_draw_in_own_session, args=(app, term.id, admin.id, start, outcomes))
-               for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = at_once(app, _draw(term.id, admin.id), _draw(term.id, admin.id))
     assert sorted(map(str, outcomes)) == sorted(["drawn", "2027年春季学期 已经抽过签了。"]), outcomes
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LotteryDraw)) == 1
@@ -247,30 +220,14 @@ def test_the_office_enrolling_by_phone_before_the_draw_makes_a_request_and_says_
     assert counts(small) == (0, 0, 0)
 
 
-def _request_in_own_session(app, learner_id: int, section_id: int, start: threading.Barrier, outcomes: list) -> None:
+def _request(learner_id: int, section_id: int):
+    """A call for `at_once`: a learner's request on the draw day, as its own request."""
     from college.models import Learner
 
-    with app.app_context():
-        start.wait()
-        for attempt in range(40):
-            try:
-                row = enroll(db.session.get(Learner, learner_id), db.session.get(Section, section_id), None,
-                             today=DRAW_DAY)
-                db.session.commit()
-                outcomes.append(row.status.value)
-                return
-            except OperationalError as error:       # SQLite's "database is locked": try again
-                db.session.rollback()
-                if "locked" not in str(error) or attempt == 39:
-                    outcomes.append(error)
-                    return
-                time.sleep(0.05 * (attempt + 1))
-            except Exception as error:  # noqa: BLE001 - reported by the test
-                db.session.rollback()
-                outcomes.append(error)
-                return
-            finally:
-                db.session.remove()
+    def call() -> str:
+        return enroll(db.session.get(Learner, learner_id), db.session.get(Section, section_id), None,
+                      today=DRAW_DAY).status.value
+    return call
 
 
 def test_a_request_made_while_the_draw_runs_is_never_left_without_a_draw(app):
@@ -282,13 +239,7 @@ def test_a_request_made_while_the_draw_runs_is_never_left_without_a_draw(app):
         enroll(learner(i), small, admin, today=TODAY)
     late = learner(9)
     db.session.commit()
-    start, outcomes = threading.Barrier(2), []
-    threads = [threading.Thread(target=_draw_in_own_session, args=(app, term.id, admin.id, start, outcomes)),
-               threading.Thread(target=_request_in_own_session, args=(app, late.id, small.id, start, outcomes))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = at_once(app, _draw(term.id, admin.id), _request(late.id, small.id))
     assert "drawn" in outcomes and not [o for o in outcomes if isinstance(o, Exception)], outcomes
     db.session.expire_all()
     statuses = dict(db.session.execute(sa.select(Enrollment.status, sa.func.count()).group_by(Enrollment.status)).all())
