@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -37,7 +37,6 @@ from college.timetable.sessions import (
     Session,
     UnmatchedChange,
     absence_sessions,
-    covered_meetings,
     dated_sessions,
     handled,
     is_short_absence,
@@ -263,12 +262,6 @@ def _absence_term(absence: TeacherAbsence) -> Term | None:
 
 # --- move ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Clash:
-    what: str          # "room" or "teacher"
-    session: Session
-
-
 def _holiday(term: Term, day: date):
     return next((d for d in term.calendar_days if d.day == day and d.kind == DayKind.HOLIDAY), None)
 
@@ -287,30 +280,19 @@ def _absence(teacher_id: int | None, day: date) -> TeacherAbsence | None:
     return None
 
 
-def clashes(version: TimetableVersion, session: Session, day: date, period: Period, room: Room) -> list[Clash]:
-    """Sessions of the published timetable (with changes) in `room`, or with the session's teacher, that
-    overlap the new time on `day`; the session itself does not count."""
+def room_clashes(version: TimetableVersion, meetings: list[MeetingAssignment], session: Session, day: date,
+                 period: Period, room: Room) -> list[Session]:
+    """Sessions of the published timetable (with changes) in `room` that overlap the new time on `day`, the
+    session itself aside. (The teacher's own day is `travel_problem`'s.)"""
     moved_in = set(db.session.execute(sa.select(SessionChange.section_id, SessionChange.meeting)
                                       .where(SessionChange.new_room_id == room.id)).all())
-    teacher_id = session.teacher_id
-    covering = covered_meetings(teacher_id)
-    rows = [m for m in placed_meetings(version) if (
-        m.room_id == room.id or (m.section_id, m.meeting) in moved_in or (m.section_id, m.meeting) in covering
-        or (teacher_id is not None and (m.teacher_id or m.section.teacher_id) == teacher_id))]
+    rows = [m for m in meetings if m.room_id == room.id or (m.section_id, m.meeting) in moved_in]
     start = datetime.combine(day, period.start, TIMEZONE)
     end = datetime.combine(day, period.end, TIMEZONE)
-    found = []
-    for other in dated_sessions(rows, version.term):
-        if other.day != day or other.cancelled or not (other.start < end and start < other.end):
-            continue
-        if (other.section_id, other.meeting, other.original_day) == (session.section_id, session.meeting,
-                                                                     session.original_day):
-            continue
-        if other.room_id == room.id:
-            found.append(Clash("room", other))
-        elif teacher_id is not None and other.teacher_id == teacher_id:
-            found.append(Clash("teacher", other))
-    return found
+    key = (session.section_id, session.meeting, session.original_day)
+    return [other for other in dated_sessions(rows, version.term)
+            if other.day == day and not other.cancelled and other.start < end and start < other.end
+            and other.room_id == room.id and (other.section_id, other.meeting, other.original_day) != key]
 
 
 def place_check(version: TimetableVersion, section: Section, session: Session, day: date, period: Period,
@@ -340,19 +322,15 @@ def place_check(version: TimetableVersion, section: Section, session: Session, d
     if absence is not None:
         raise RecordError("new_date", _("%(teacher)s is away on %(day)s (%(reason)s).", teacher=session.teacher,
                                         day=format_day(day), reason=absence.reason or _("no reason given")))
-    for clash in clashes(version, session, day, period, room):
-        other = clash.session
-        if clash.what == "room":
-            raise RecordError("new_room", _(
-                "Room %(room)s is already used then: %(section)s %(course)s, %(time)s.", room=room.name,
-                section=other.section, course=other.course, time=f"{other.start:%H:%M}–{other.end:%H:%M}"))
-        raise RecordError("new_period", _(
-            "%(teacher)s already teaches then: %(section)s %(course)s at %(site)s, %(time)s.",
-            teacher=session.teacher, section=other.section, course=other.course, site=other.site,
-            time=f"{other.start:%H:%M}–{other.end:%H:%M}"))
+    meetings = placed_meetings(version)
+    other = next(iter(room_clashes(version, meetings, session, day, period, room)), None)
+    if other is not None:
+        raise RecordError("new_room", _(
+            "Room %(room)s is already used then: %(section)s %(course)s, %(time)s.", room=room.name,
+            section=other.section, course=other.course, time=f"{other.start:%H:%M}–{other.end:%H:%M}"))
     teacher = db.session.get(Teacher, session.teacher_id) if session.teacher_id is not None else None
     if teacher is not None:
-        problem = travel_problem(placed_meetings(version), teacher, term, session, day, period, room.site)
+        problem = travel_problem(meetings, teacher, term, session, day, period, room.site)
         if problem is not None:
             raise RecordError("new_period", problem)
 
