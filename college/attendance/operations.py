@@ -92,7 +92,7 @@ def record(section: Section, meeting: int, on_date: date, marks: dict[int, Prese
     on_sheet = {line.learner.id for line in sheet(section, meeting, on_date)}
     stray = sorted(set(marks) - on_sheet)
     if stray:
-        names = ", ".join(db.session.get(Learner, i).name if db.session.get(Learner, i) else str(i) for i in stray)
+        names = ", ".join(getattr(db.session.get(Learner, i), "name", str(i)) for i in stray)
         raise RecordError(None, _("Not in this class: %(names)s.", names=names))
     existing = {a.learner_id: a for a in db.session.scalars(sa.select(Attendance).where(
         Attendance.section_id == section.id, Attendance.meeting == meeting, Attendance.on_date == on_date))}
