@@ -73,33 +73,34 @@ def _check_term(values: dict, term: Term | None) -> None:
         raise RecordError("enrollment_closes", _l("Enrollment closes by the last teaching day."))
     if opens is not None and closes is not None and closes < opens:
         raise RecordError("enrollment_closes", _l("Enrollment cannot close before it opens."))
-    _check_lottery_day(values, term, first, last, opens, closes)
+    _check_lottery_day(values, term, last, opens, closes)
     cap = current(values, term, "max_classes_per_learner")
     if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool) or not 1 <= cap <= 50):
         raise RecordError("max_classes_per_learner", _l("Enter a whole number from 1 to 50."))
 
 
-def _check_lottery_day(values: dict, term: Term | None, first: date, last: date, opens, closes) -> None:
+def _check_lottery_day(values: dict, term: Term | None, last: date, opens, closes) -> None:
     """The draw day falls in the enrollment window (before the term ends); it may not be removed, or moved,
     once the draw has been run, nor removed while requests wait for it."""
-    from college.enrollment.models import Enrollment, EnrollmentStatus, LotteryDraw
+    from college.enrollment.lottery import draw_of
+    from college.enrollment.models import Enrollment, EnrollmentStatus
 
     day = current(values, term, "lottery_on")
     if day is not None and (opens is not None and day < opens or day > (closes or last)):
         raise RecordError("lottery_on", _l("The draw is on a day of the enrollment window."))
     if term is None or term.id is None:
         return
-    before = db.session.scalar(sa.select(Term.lottery_on).where(Term.id == term.id))
-    if day == before:
+    if day == db.session.scalar(sa.select(Term.lottery_on).where(Term.id == term.id)):
         return
-    if db.session.scalar(sa.select(LotteryDraw.id).where(LotteryDraw.term_id == term.id)) is not None:
+    if draw_of(term) is not None:
         raise RecordError("lottery_on", _l("The seats of this term have been drawn already: the draw day stays."))
-    waiting = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Enrollment).join(Section, Enrollment.section_id == Section.id)
-        .where(Section.term_id == term.id, Enrollment.status == EnrollmentStatus.REQUESTED))
-    if day is None and waiting:
-        raise RecordError("lottery_on", _l("%(n)s requests wait for the draw: run it rather than remove its day.",
-                                           n=waiting))
+    if day is None:
+        waiting = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Enrollment).join(Section, Enrollment.section_id == Section.id)
+            .where(Section.term_id == term.id, Enrollment.status == EnrollmentStatus.REQUESTED))
+        if waiting:
+            raise RecordError("lottery_on", _l("%(n)s requests wait for the draw: run it rather than remove its "
+                                               "day.", n=waiting))
 
 
 def _check_periods(periods: list[dict]) -> list[dict]:
