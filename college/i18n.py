@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -26,18 +28,28 @@ DAY_NAMES = {
 }
 
 
-def compile_catalogs() -> None:
-    """Compile each messages.po to messages.mo when the .mo is missing or older."""
-    for po_path in (p for d in translation_directories() for p in d.glob("*/LC_MESSAGES/messages.po")):
+def compile_catalogs(directories: list[Path] | None = None) -> None:
+    """Compile each messages.po to messages.mo when the .mo is missing or older.
+
+    Several processes may start at once (gunicorn workers, test workers), each compiling: each
+    writes its own temporary file and renames it over the .mo, which is atomic, so a reader
+    sees the old catalog or a whole new one and no writer removes another's file.
+    """
+    for po_path in (p for d in directories or translation_directories()
+                    for p in d.glob("*/LC_MESSAGES/messages.po")):
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        tmp = mo_path.with_suffix(".mo.tmp")
-        with tmp.open("wb") as mo_file:
-            write_mo(mo_file, catalog)
-        tmp.replace(mo_path)
+        fd, tmp = tempfile.mkstemp(dir=mo_path.parent, prefix="messages.", suffix=".mo.tmp")
+        try:
+            with os.fdopen(fd, "wb") as mo_file:
+                write_mo(mo_file, catalog)
+            os.replace(tmp, mo_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 def select_locale() -> str:
