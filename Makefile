@@ -33,11 +33,15 @@ services:
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
 
-# The whole suite on SQLite, then the data layer again on PostgreSQL.
+# The whole suite on SQLite, then the data layer again on PostgreSQL, each in TEST_WORKERS processes
+# (pytest-xdist; each worker has its own database, browser and server port). TEST_WORKERS=0 runs in one.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
+
 test: install services browser
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -p no:cacheprovider
-	SILVER_TEST_DATABASE=postgresql SILVER_PG_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider tests/college
+	$(PYTEST)
+	SILVER_TEST_DATABASE=postgresql SILVER_PG_URL=$(PG_TEST_URL) $(PYTEST) tests/college
 
 lint: install
 	$(BIN)/ruff check .
