@@ -2,18 +2,32 @@
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
 def instance_secret_key(instance_path: str) -> str:
-    """Return SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    """Return SECRET_KEY from the environment, else one generated once and kept in instance/.
+
+    Several workers may start at once with no key yet: each writes a key of its own to a private
+    file and links it into place, which only the first can do, so every worker reads one whole
+    key, the same (a key per worker would make each one refuse the others' sessions and forms).
+    """
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     path = Path(instance_path) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")   # mode 0600
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass                                   # another worker's key is in place: use it
+        finally:
+            os.unlink(tmp)
     return path.read_text().strip()
 
 
