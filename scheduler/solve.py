@@ -72,7 +72,7 @@ class _Progress:
                  every: float = 2.0) -> None:
         self.log, self.start, self.constant, self.every = log, start, constant, every
         self.best: float | None = None
-        self.bound: float | None = None
+        self.bound: float | None = None     # the best proven so far, constant included
         self.first_solution: float | None = None
         self.whole_model = True
         self._stop = threading.Event()
@@ -97,12 +97,23 @@ class _Progress:
         if self.log is None:
             return
         def fmt(x):
-            return ("-" if x is None or not math.isfinite(x) else f"{x + self.constant:g}")
-        self.log(f"{time.monotonic() - self.start:7.1f}s  best {fmt(self.best)}  "
+            return "-" if x is None or not math.isfinite(x) else f"{x:g}"
+        best = None if self.best is None else self.best + self.constant
+        self.log(f"{time.monotonic() - self.start:7.1f}s  best {fmt(best)}  "
                  f"bound {fmt(self.bound)}")
 
     def update(self, best: float | None, bound: float | None) -> None:
-        self.best, self.bound = best, bound
+        """The latest timetable's objective and a proven bound (both less `constant`; None
+        when this stage proves none). The bound shown is the best proven so far: a later
+        stage's weaker bound (the LP beside a neighbourhood search) does not lower it."""
+        self.best = best
+        if bound is not None:
+            self.proved(bound + self.constant)
+
+    def proved(self, bound: float) -> None:
+        """A proven bound of the whole objective (constant included)."""
+        if math.isfinite(bound) and (self.bound is None or bound > self.bound):
+            self.bound = bound
 
     def found(self) -> None:
         if self.first_solution is None:
@@ -388,6 +399,9 @@ def _solve(problem: Problem | dict, time_limit: float, gap: float | None, solver
                                          threads=threads)
         say(f"{time.monotonic() - start:7.1f}s  relaxation bound "
             f"{'-' if relaxed_bound is None else f'{relaxed_bound:.6g}'}")
+        if relaxed_bound is not None:
+            progress.proved(relaxed_bound + problem.weights["unassigned"] * len(outside)
+                            + moved_floor)
     if big:
         pass   # the timetable is in `first`, the bound in `bound`
     elif solver == "highs":

@@ -80,6 +80,22 @@ def test_a_time_limited_run_is_never_called_optimal_without_proof():
         assert_valid(problem, solution)
 
 
+def test_the_progress_lines_never_show_a_bound_below_one_already_proven():
+    """--log prints "best X  bound Y" every two seconds: once a bound is proven (the relaxation's,
+    the MILP's), no later stage (the LP beside the neighbourhood search, a weaker one) may show
+    it lower or drop it, and the solution's bound is at least the last one shown."""
+    lines: list[str] = []
+    solution = solve(generate("medium", 1), time_limit=20, heuristic_seconds=1, exact_first=2,
+                     log=lines.append)
+    relaxed = next(i for i, line in enumerate(lines) if "relaxation bound" in line)
+    shown = [line.rsplit("bound ", 1)[1] for line in lines[relaxed:] if "  best " in line]
+    assert shown and "-" not in shown, lines
+    values = [float(x) for x in shown]
+    assert values == sorted(values), lines
+    assert values[0] >= float(lines[relaxed].rsplit(" ", 1)[1]) - 1e-6, lines
+    assert solution.bound >= values[-1] - 1e-6
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=0, max_value=10_000))
 def test_random_small_problems_give_valid_timetables_or_a_reason(seed):
