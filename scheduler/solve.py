@@ -345,7 +345,10 @@ def _solve(problem: Problem | dict, time_limit: float, gap: float | None, solver
         g_place, g_failed = first
         say(f"{first_at:7.1f}s  {'mended reference' if repairing else 'greedy'} timetable, "
             f"{len(g_place)} meetings placed, {len(g_failed)} sections left out")
-    moved_floor = problem.weights["perturbation"] * len(unkeepable(problem, cand))
+    # what every timetable pays beyond the relaxations: the sections no timetable can hold
+    # and the reference meetings none can keep (the relaxations count neither)
+    floor_outside = (problem.weights["unassigned"] * len(outside)
+                     + problem.weights["perturbation"] * len(unkeepable(problem, cand)))
     estimate = estimate_size(problem, cand, sections)
     big = solver == "highs" and estimate >= BIG_MODEL and first is not None
     if first is not None:
@@ -375,7 +378,7 @@ def _solve(problem: Problem | dict, time_limit: float, gap: float | None, solver
             first, bound = _solve_big(problem, cand, sections, first, start, time_limit,
                                       progress, say, threads)
         if bound is not None:   # the relaxation counts no perturbation: add the floor
-            bound += problem.weights["unassigned"] * len(outside) + moved_floor
+            bound += floor_outside
         has_solution = infeasible = False
     else:
         building = time.monotonic()
@@ -400,17 +403,15 @@ def _solve(problem: Problem | dict, time_limit: float, gap: float | None, solver
         say(f"{time.monotonic() - start:7.1f}s  relaxation bound "
             f"{'-' if relaxed_bound is None else f'{relaxed_bound:.6g}'}")
         if relaxed_bound is not None:
-            progress.proved(relaxed_bound + problem.weights["unassigned"] * len(outside)
-                            + moved_floor)
+            relaxed_bound += floor_outside
+            progress.proved(relaxed_bound)
     if big:
         pass   # the timetable is in `first`, the bound in `bound`
     elif solver == "highs":
         solver_name = "HiGHS " + _highs_version()
         has_solution, infeasible, proven, bound = _solve_highs(
             model, warm, progress, start, time_limit, gap, threads, say, exact_first,
-            plan=None if relaxed_bound is None or plan is None
-            else (relaxed_bound + problem.weights["unassigned"] * len(outside)
-                  + moved_floor, plan))
+            plan=None if relaxed_bound is None or plan is None else (relaxed_bound, plan))
     else:
         solver_name = "CBC (PuLP bundled)"
         remaining = max(1.0, time_limit - (time.monotonic() - start))
@@ -466,10 +467,9 @@ def _solve(problem: Problem | dict, time_limit: float, gap: float | None, solver
             proven = False
     if solver == "cbc" and proven:
         bound = objective
-    floor = section_bound(problem, cand, sections)
+    floor = section_bound(problem, cand, sections) + floor_outside
     if not big and relaxed_bound is not None:
         floor = max(floor, relaxed_bound)
-    floor += problem.weights["unassigned"] * len(outside) + moved_floor
     bound = floor if bound is None else max(bound, floor)
     if bound is not None:
         if _integral(problem):   # an integral objective is at least the bound rounded up
