@@ -3,6 +3,7 @@ and database session, all let go together by a barrier; the proof that a race is
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 
@@ -53,3 +54,23 @@ def at_once(app, *calls) -> list:
     for t in threads:
         t.join(timeout=120)
     return outcomes
+
+
+def _when_all_are_ready(barrier, results, call, args) -> None:
+    barrier.wait()
+    results.put(call(*args))
+
+
+def processes_at_once(call, *args, count: int = 8) -> tuple[list, list]:
+    """Run call(*args) in `count` forked processes at the same moment, as gunicorn's workers start:
+    (their exit codes, what the calls returned, in the order they finished)."""
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(count), context.Queue()
+    workers = [context.Process(target=_when_all_are_ready, args=(barrier, results, call, args))
+               for _ in range(count)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)            # what each puts is small: the pipe holds it unread
+    returned = [results.get(timeout=10) for worker in workers if worker.exitcode == 0]
+    return [worker.exitcode for worker in workers], returned

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import stat
 
 from college.config import instance_secret_key
-
-
-def _key_when_all_are_ready(directory: str, barrier, keys) -> None:
-    barrier.wait()
-    keys.put(instance_secret_key(directory))
+from tests.college.concurrency import processes_at_once
 
 
 def test_without_a_secret_key_one_is_made_once_and_kept_private(tmp_path, monkeypatch):
@@ -26,18 +21,10 @@ def test_without_a_secret_key_one_is_made_once_and_kept_private(tmp_path, monkey
 def test_workers_starting_together_with_no_key_all_get_the_same_one(tmp_path, monkeypatch):
     # a key per worker would make each refuse the sessions and forms signed by the others
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    context = multiprocessing.get_context("fork")
     for attempt in range(3):
         directory = tmp_path / f"instance{attempt}"
-        barrier, keys = context.Barrier(8), context.Queue()
-        workers = [context.Process(target=_key_when_all_are_ready, args=(str(directory), barrier, keys))
-                   for _ in range(8)]
-        for worker in workers:
-            worker.start()
-        got = [keys.get(timeout=60) for _ in workers]
-        for worker in workers:
-            worker.join(timeout=60)
-        assert [worker.exitcode for worker in workers] == [0] * 8
+        exits, got = processes_at_once(instance_secret_key, str(directory))
+        assert exits == [0] * 8
         assert len(set(got)) == 1 and len(got[0]) == 64
         assert (directory / "secret_key").read_text() == got[0]
         assert sorted(p.name for p in directory.iterdir()) == ["secret_key"]
